@@ -1,0 +1,25 @@
+// The HPACK Huffman code (RFC 7541 §5.2, Appendix B).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace h2::hpack {
+
+// Octets that huffman_encode() writes for `s`.
+std::size_t huffman_encoded_size(std::string_view s) noexcept;
+
+// Writes exactly huffman_encoded_size(s) octets at `out`, padded with the most significant
+// bits of EOS. Returns the end.
+std::uint8_t* huffman_encode(std::string_view s, std::uint8_t* out) noexcept;
+
+// Upper bound of the decoded length of `n` encoded octets (the shortest code has 5 bits).
+constexpr std::size_t huffman_max_decoded_size(std::size_t n) noexcept { return n * 8 / 5; }
+
+// Decodes `n` octets at `in` into `out`, which has room for huffman_max_decoded_size(n).
+// Returns the end of the output, or nullptr if the input contains EOS, or ends with
+// padding longer than 7 bits or not made of ones (RFC 7541 §5.2).
+char* huffman_decode(const std::uint8_t* in, std::size_t n, char* out) noexcept;
+
+}  // namespace h2::hpack

@@ -1,0 +1,176 @@
+#include "h2/hpack/encoder.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "h2/hpack/huffman.hpp"
+#include "h2/hpack/integer.hpp"
+#include "h2/hpack/static_table.hpp"
+
+namespace h2::hpack {
+namespace {
+
+constexpr std::uint32_t fnv(std::string_view s, std::uint32_t h = 2166136261u) noexcept {
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h;
+}
+
+std::size_t next_power_of_two(std::size_t n) {
+    std::size_t p = 16;
+    while (p < n) p *= 2;
+    return p;
+}
+
+// Fields whose values seldom repeat: indexing them would only evict useful entries.
+bool rarely_repeats(std::string_view name, std::string_view value) noexcept {
+    switch (name.size()) {
+        case 3: return name == "age";
+        case 4: return name == "etag";
+        case 5: return name == ":path" && value.find('?') != std::string_view::npos;
+        case 7: return name == "expires";
+        case 8: return name == "if-match" || name == "location";
+        case 13: return name == "last-modified" || name == "content-range" || name == "if-none-match";
+        case 14: return name == "content-length";
+        case 17: return name == "if-modified-since";
+        case 19: return name == "if-unmodified-since";
+        default: return false;
+    }
+}
+
+}  // namespace
+
+Indexing choose_indexing(const HeaderField& f, const EncoderOptions& options,
+                         std::uint32_t table_max_size) noexcept {
+    if (f.never_index) return Indexing::never;
+    const std::string_view n = f.name;
+    if (n == "authorization" || n == "proxy-authorization" || n == "set-cookie") {
+        return Indexing::never;
+    }
+    if (n == "cookie" && f.value.size() < options.min_indexed_cookie_size) return Indexing::never;
+    if (rarely_repeats(n, f.value)) return Indexing::without;
+    if (field_size(f.name, f.value) > std::size_t{table_max_size} * 3 / 4) return Indexing::without;
+    return Indexing::incremental;
+}
+
+Encoder::Encoder(EncoderOptions options)
+    : options_(options), table_(std::min(options.max_table_size, default_table_size)) {
+    const std::size_t entries = options_.max_table_size / entry_overhead + 1;
+    const std::size_t ring = next_power_of_two(entries);
+    links_.resize(ring);
+    link_mask_ = ring - 1;
+    by_full_.assign(ring * 2, 0);
+    by_name_.assign(ring * 2, 0);
+    bucket_mask_ = ring * 2 - 1;
+}
+
+void Encoder::set_peer_max_table_size(std::uint32_t n) noexcept {
+    const std::uint32_t size = std::min(n, options_.max_table_size);
+    pending_min_ = update_pending_ ? std::min(pending_min_, size) : size;
+    update_pending_ = true;
+    // Applied at the start of the next block, after the minimum has been signalled.
+    pending_final_ = size;
+}
+
+std::uint64_t Encoder::find_full(std::string_view name, std::string_view value,
+                                 std::uint32_t h) const {
+    for (std::uint64_t s = by_full_[h & bucket_mask_]; s > table_.oldest_sequence();) {
+        const Link& l = links_[(s - 1) & link_mask_];
+        if (l.full_hash == h) {
+            const DynamicTable::Entry e = table_.by_sequence(s - 1);
+            if (e.name == name && e.value == value) return s;
+        }
+        s = l.next_full;
+    }
+    return 0;
+}
+
+std::uint64_t Encoder::find_name(std::string_view name, std::uint32_t h) const {
+    for (std::uint64_t s = by_name_[h & bucket_mask_]; s > table_.oldest_sequence();) {
+        const Link& l = links_[(s - 1) & link_mask_];
+        if (l.name_hash == h && table_.by_sequence(s - 1).name == name) return s;
+        s = l.next_name;
+    }
+    return 0;
+}
+
+void Encoder::insert(std::string_view name, std::string_view value) {
+    if (!table_.insert(name, value)) return;
+    const std::uint64_t seq = table_.newest_sequence();
+    const std::uint32_t hn = fnv(name);
+    const std::uint32_t hf = fnv(value, hn ^ 0x9e3779b9u);
+    std::uint64_t& full_head = by_full_[hf & bucket_mask_];
+    std::uint64_t& name_head = by_name_[hn & bucket_mask_];
+    links_[seq & link_mask_] = {hf, hn, full_head, name_head};
+    full_head = seq + 1;
+    name_head = seq + 1;
+}
+
+std::uint8_t* Encoder::encode_size_updates(std::uint8_t* p) {
+    // RFC 7541 §4.2 and §6.3.
+    if (pending_min_ < pending_final_) {
+        p = encode_integer(p, 0x20, 5, pending_min_);
+        table_.set_max_size(pending_min_);
+    }
+    p = encode_integer(p, 0x20, 5, pending_final_);
+    table_.set_max_size(pending_final_);
+    update_pending_ = false;
+    return p;
+}
+
+namespace {
+
+// RFC 7541 §5.2: Huffman only when it is shorter.
+std::uint8_t* encode_string(std::uint8_t* p, std::string_view s) {
+    const std::size_t huff = huffman_encoded_size(s);
+    if (huff < s.size()) {
+        p = encode_integer(p, 0x80, 7, static_cast<std::uint32_t>(huff));
+        return huffman_encode(s, p);
+    }
+    p = encode_integer(p, 0x00, 7, static_cast<std::uint32_t>(s.size()));
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    return p + s.size();
+}
+
+}  // namespace
+
+std::uint8_t* Encoder::encode_field(const HeaderField& f, std::uint8_t* p) {
+    const StaticMatch st = find_static(f.name, f.value);
+    if (st.full != 0) return encode_integer(p, 0x80, 7, st.full);  // §6.1
+
+    const std::uint32_t hn = fnv(f.name);
+    const Indexing how = choose_indexing(f, options_, table_.max_size());
+    if (how != Indexing::never) {
+        const std::uint32_t hf = fnv(f.value, hn ^ 0x9e3779b9u);
+        if (std::uint64_t s = find_full(f.name, f.value, hf)) {
+            return encode_integer(p, 0x80, 7, table_.index_of(s - 1));  // §6.1
+        }
+    }
+    std::uint32_t name_index = st.name;
+    if (name_index == 0) {
+        if (std::uint64_t s = find_name(f.name, hn)) name_index = table_.index_of(s - 1);
+    }
+    switch (how) {
+        case Indexing::incremental: p = encode_integer(p, 0x40, 6, name_index); break;
+        case Indexing::without: p = encode_integer(p, 0x00, 4, name_index); break;
+        case Indexing::never: p = encode_integer(p, 0x10, 4, name_index); break;
+    }
+    if (name_index == 0) p = encode_string(p, f.name);
+    p = encode_string(p, f.value);
+    if (how == Indexing::incremental) insert(f.name, f.value);
+    return p;
+}
+
+void Encoder::encode(std::span<const HeaderField> fields, std::vector<std::uint8_t>& out) {
+    // One resize to an upper bound, then raw writes: a field takes at most its octets plus
+    // two integers of 6 octets and one of a name index.
+    std::size_t bound = 2 * max_integer_octets;
+    for (const HeaderField& f : fields) bound += f.name.size() + f.value.size() + 3 * max_integer_octets;
+    const std::size_t start = out.size();
+    out.resize(start + bound);
+    std::uint8_t* p = out.data() + start;
+    if (update_pending_) p = encode_size_updates(p);
+    for (const HeaderField& f : fields) p = encode_field(f, p);
+    out.resize(static_cast<std::size_t>(p - out.data()));
+}
+
+}  // namespace h2::hpack

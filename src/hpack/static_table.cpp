@@ -1,0 +1,50 @@
+#include "h2/hpack/static_table.hpp"
+
+namespace h2::hpack {
+namespace {
+
+constexpr std::size_t kSlots = 128;  // power of two, above twice the 52 distinct names
+
+constexpr std::uint32_t hash_name(std::string_view s) noexcept {
+    std::uint32_t h = 2166136261u;  // FNV-1a
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h;
+}
+
+// slot -> index of the first static entry with that name (0 = empty), linear probing.
+constexpr std::array<std::uint8_t, kSlots> build_name_slots() {
+    std::array<std::uint8_t, kSlots> slots{};
+    for (std::size_t i = 1; i <= static_table_size; ++i) {
+        if (static_table[i].name == static_table[i - 1].name) continue;  // not the first
+        std::size_t s = hash_name(static_table[i].name) & (kSlots - 1);
+        while (slots[s] != 0) s = (s + 1) & (kSlots - 1);
+        slots[s] = static_cast<std::uint8_t>(i);
+    }
+    return slots;
+}
+
+constexpr std::array<std::uint8_t, kSlots> kNameSlots = build_name_slots();
+
+}  // namespace
+
+StaticMatch find_static(std::string_view name, std::string_view value) noexcept {
+    std::size_t s = hash_name(name) & (kSlots - 1);
+    for (;;) {
+        const std::uint8_t first = kNameSlots[s];
+        if (first == 0) return {};
+        if (static_table[first].name == name) {
+            StaticMatch m{0, first};
+            // Entries with the same name are adjacent (RFC 7541 Appendix A).
+            for (std::size_t i = first; i <= static_table_size && static_table[i].name == name; ++i) {
+                if (static_table[i].value == value) {
+                    m.full = static_cast<std::uint8_t>(i);
+                    break;
+                }
+            }
+            return m;
+        }
+        s = (s + 1) & (kSlots - 1);
+    }
+}
+
+}  // namespace h2::hpack
