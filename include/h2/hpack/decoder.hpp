@@ -54,6 +54,8 @@ public:
     const DynamicTable& table() const noexcept { return table_; }
     // Size (RFC 9113 §6.5.2) of the last decoded list, counted as far as decoding went.
     std::size_t header_list_size() const noexcept { return list_size_; }
+    // Octets of decoded strings the decoder keeps for reuse (its arena).
+    std::size_t memory_held() const noexcept { return arena_.capacity(); }
 
 private:
     struct Cursor;

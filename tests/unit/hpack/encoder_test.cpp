@@ -1,0 +1,165 @@
+// The encoder: RFC 7541 C.4 byte for byte, the indexing policy, table size signalling.
+#include <gtest/gtest.h>
+
+#include "h2/hpack/decoder.hpp"
+#include "h2/hpack/encoder.hpp"
+#include "test_util.hpp"
+
+using namespace h2::hpack;
+using h2::test::hex;
+
+namespace {
+
+h2::test::Bytes encode(Encoder& e, std::vector<HeaderField> fields) {
+    std::vector<std::uint8_t> out;
+    e.encode(fields, out);
+    return out;
+}
+
+struct Field {
+    std::string name, value;
+    bool never_index;
+};
+
+// Copies the fields: the decoder's views do not outlive the block.
+std::vector<Field> decode(Decoder& d, const h2::test::Bytes& b) {
+    std::vector<HeaderField> views;
+    const DecodeResult r = d.decode(b, views);
+    EXPECT_TRUE(r.ok()) << r.reason;
+    std::vector<Field> out;
+    for (const auto& f : views) out.push_back({std::string(f.name), std::string(f.value), f.never_index});
+    return out;
+}
+
+}  // namespace
+
+TEST(HpackEncoder, C_4_RequestsAreEncodedByteForByte) {
+    Encoder e;
+    EXPECT_EQ(encode(e, {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {":authority", "www.example.com"}}),
+              hex("828684418cf1e3c2e5f23a6ba0ab90f4ff"));
+    EXPECT_EQ(encode(e, {{":method", "GET"}, {":scheme", "http"}, {":path", "/"},
+                         {":authority", "www.example.com"}, {"cache-control", "no-cache"}}),
+              hex("828684be5886a8eb10649cbf"));
+    EXPECT_EQ(encode(e, {{":method", "GET"}, {":scheme", "https"}, {":path", "/index.html"},
+                         {":authority", "www.example.com"}, {"custom-key", "custom-value"}}),
+              hex("828785bf408825a849e95ba97d7f8925a849e95bb8e8b4bf"));
+    EXPECT_EQ(e.table().size(), 164u);
+}
+
+TEST(HpackEncoder, RepeatedFieldBecomesOneIndexOctet) {
+    Encoder e;
+    encode(e, {{"x-trace", "abc"}});
+    EXPECT_EQ(encode(e, {{"x-trace", "abc"}}), hex("be"));
+}
+
+TEST(HpackEncoder, SameNameWithNewValueReferencesTheDynamicName) {
+    Encoder e;
+    encode(e, {{"x-trace", "abc"}});
+    const auto b = encode(e, {{"x-trace", "zzz"}});
+    EXPECT_EQ(b[0], 0x40 | 62);  // incremental, name index 62
+}
+
+TEST(HpackEncoder, SecretsAreNeverIndexed) {
+    Encoder e;
+    for (const char* name : {"authorization", "proxy-authorization", "set-cookie"}) {
+        const auto b = encode(e, {{name, "s3cr3t-value-of-some-length"}});
+        EXPECT_EQ(b[0] & 0xf0, 0x10) << name;
+    }
+    EXPECT_EQ(e.table().count(), 0u);
+}
+
+TEST(HpackEncoder, ShortCookiesAreNeverIndexedLongOnesAre) {
+    Encoder e;
+    EXPECT_EQ(encode(e, {{"cookie", "id=1"}})[0] & 0xf0, 0x10);
+    EXPECT_EQ(encode(e, {{"cookie", "session=0123456789abcdef0123"}})[0] & 0xc0, 0x40);
+}
+
+TEST(HpackEncoder, FieldMarkedNeverIndexStaysNeverIndexed) {
+    Encoder e;
+    Decoder d;
+    const auto b = encode(e, {{"x-forwarded-secret", "v", true}});
+    EXPECT_EQ(b[0], 0x10);
+    const auto f = decode(d, b);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_TRUE(f[0].never_index);
+}
+
+TEST(HpackEncoder, ValuesThatRarelyRepeatAreNotIndexed) {
+    Encoder e;
+    encode(e, {{"content-length", "1234"}, {":path", "/search?q=libh2"}, {"etag", "\"abc\""},
+               {"last-modified", "Mon, 21 Oct 2013 20:13:21 GMT"}, {"if-none-match", "\"x\""}});
+    EXPECT_EQ(e.table().count(), 0u);
+}
+
+TEST(HpackEncoder, PathWithoutQueryIsIndexed) {
+    Encoder e;
+    encode(e, {{":path", "/static/app.js"}});
+    EXPECT_EQ(e.table().count(), 1u);
+}
+
+TEST(HpackEncoder, EntryLargerThanThreeQuartersOfTheTableIsNotIndexed) {
+    Encoder e;
+    encode(e, {{"x-big", std::string(3100, 'v')}});
+    EXPECT_EQ(e.table().count(), 0u);
+}
+
+TEST(HpackEncoder, HuffmanOnlyWhenShorter) {
+    Encoder e;
+    // "www.example.com" is shorter in Huffman; random-looking octets are not.
+    auto b = encode(e, {{"x-a", std::string("\xff\xfe\xfd", 3)}});
+    EXPECT_EQ(b.back() == 0xfd && (b[b.size() - 4] & 0x80) == 0, true);
+}
+
+TEST(HpackEncoder, LoweredPeerTableSizeIsSignalledAtTheNextBlock) {
+    Encoder e;
+    encode(e, {{"x-a", "1"}});
+    e.set_peer_max_table_size(0);
+    EXPECT_EQ(encode(e, {{":method", "GET"}}), hex("20 82"));
+    EXPECT_EQ(e.table().count(), 0u);
+}
+
+TEST(HpackEncoder, SizeGoingDownThenUpSignalsTheMinimumFirst) {
+    Encoder e;
+    e.set_peer_max_table_size(100);
+    e.set_peer_max_table_size(4096);
+    EXPECT_EQ(encode(e, {{":method", "GET"}}), hex("3f 45 3f e1 1f 82"));
+}
+
+TEST(HpackEncoder, PeerTableLargerThanOurCapIsCapped) {
+    Encoder e(EncoderOptions{1024, 20});
+    e.set_peer_max_table_size(65536);
+    EXPECT_EQ(encode(e, {{":method", "GET"}}), hex("3f e1 07 82"));  // 1024
+    EXPECT_EQ(e.table().max_size(), 1024u);
+}
+
+TEST(HpackEncoder, OutputDecodesThroughEvictionsAndResizes) {
+    Encoder e;
+    Decoder d;
+    for (int i = 0; i < 2000; ++i) {
+        if (i % 97 == 0) {
+            const std::uint32_t size = static_cast<std::uint32_t>((i * 37) % 5000);
+            e.set_peer_max_table_size(size);
+            d.set_max_table_size(size);
+        }
+        const std::vector<std::pair<std::string, std::string>> in{
+            {":status", i % 3 ? "200" : "404"},
+            {"x-id", std::to_string(i % 50)},
+            {"x-name-" + std::to_string(i % 13), std::string(static_cast<std::size_t>(i % 300), 'q')}};
+        std::vector<HeaderField> fields;
+        for (const auto& [n, v] : in) fields.push_back({n, v});
+        const auto out = decode(d, encode(e, fields));
+        ASSERT_EQ(out.size(), fields.size()) << i;
+        for (std::size_t k = 0; k < out.size(); ++k) {
+            ASSERT_EQ(out[k].name, fields[k].name) << i;
+            ASSERT_EQ(out[k].value, fields[k].value) << i;
+        }
+    }
+}
+
+TEST(HpackEncoder, AppendsToExistingOutput) {
+    Encoder e;
+    std::vector<std::uint8_t> out{0xaa};
+    const std::vector<HeaderField> f{{":method", "GET"}};
+    e.encode(f, out);
+    EXPECT_EQ(out, hex("aa 82"));
+}
