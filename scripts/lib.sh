@@ -1,0 +1,19 @@
+# Shared by the scripts: installs the Debian packages that are missing, and nothing else.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# What building and testing libh2 needs on Debian 12.
+LIBH2_BUILD_PACKAGES=(g++ make cmake pkg-config python3 ccache libgtest-dev libgmock-dev
+                      libbenchmark-dev libnghttp2-dev)
+LIBH2_FUZZ_PACKAGES=(clang libclang-rt-14-dev)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds libh2 and runs the whole test suite three ways:
+#   1. optimised build (preset "default", in build/): every CTest test;
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer (preset "asan", in build/asan/): every
+#      CTest test again; any sanitizer report aborts the test and fails the run;
+#   3. the libFuzzer targets (preset "fuzz", in build/fuzz/), each run for a few seconds on
+#      its seed corpus.
+# Installs missing Debian packages first. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+ensure_packages "${LIBH2_BUILD_PACKAGES[@]}" "${LIBH2_FUZZ_PACKAGES[@]}"
+jobs=$(nproc)
+
+echo "== optimised build and tests"
+cmake --preset default >/dev/null
+cmake --build --preset default -j "$jobs"
+ctest --preset default -j "$jobs"
+
+echo "== fuzzers (smoke run)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs"
+scripts/fuzz.sh --seconds 5
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$jobs"
+ctest --preset asan -j "$jobs"
