@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "json.hpp"
 #include "story.hpp"
@@ -18,8 +19,10 @@ struct CliRun {
 };
 
 CliRun h2hpack(const std::string& args, const std::string& stdin_text = "") {
-    const std::string dir = ::testing::TempDir();
-    const std::string in = dir + "h2hpack_stdin", err = dir + "h2hpack_stderr";
+    // Unique per process and test: CTest runs tests in parallel.
+    const std::string dir = ::testing::TempDir() + "h2hpack_" + std::to_string(getpid()) + "_" +
+                            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    const std::string in = dir + ".stdin", err = dir + ".stderr";
     std::ofstream(in) << stdin_text;
     const std::string cmd = std::string(LIBH2_H2HPACK) + " " + args + " < " + in + " 2> " + err;
     CliRun r{};
@@ -29,6 +32,8 @@ CliRun h2hpack(const std::string& args, const std::string& stdin_text = "") {
     const int st = pclose(p);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     r.err = h2::story::read_file(err);
+    std::remove(in.c_str());
+    std::remove(err.c_str());
     return r;
 }
 
