@@ -29,8 +29,9 @@ enum class Indexing : std::uint8_t {
 
 // The policy: never for `authorization`, `proxy-authorization`, `set-cookie`, short
 // cookies and fields marked never_index; without for fields whose values rarely repeat
-// (`content-length`, `:path` with a query, dates, validators, `location`, ...) and for
-// entries larger than 3/4 of the table; incremental otherwise.
+// (`:path`, `content-length`, `age`, `location`, `last-modified` and the other validators
+// and conditional dates) and for entries larger than 3/4 of the table; incremental
+// otherwise (`date` and `expires` included: across one connection they do repeat).
 Indexing choose_indexing(const HeaderField& f, const EncoderOptions& options,
                          std::uint32_t table_max_size) noexcept;
 

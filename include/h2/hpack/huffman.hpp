@@ -14,8 +14,9 @@ std::size_t huffman_encoded_size(std::string_view s) noexcept;
 // bits of EOS. Returns the end.
 std::uint8_t* huffman_encode(std::string_view s, std::uint8_t* out) noexcept;
 
-// Upper bound of the decoded length of `n` encoded octets (the shortest code has 5 bits).
-constexpr std::size_t huffman_max_decoded_size(std::size_t n) noexcept { return n * 8 / 5; }
+// Room huffman_decode() needs for `n` encoded octets: the shortest code has 5 bits, and the
+// decoder may write one octet past the end of what it decodes.
+constexpr std::size_t huffman_max_decoded_size(std::size_t n) noexcept { return n * 8 / 5 + 1; }
 
 // Decodes `n` octets at `in` into `out`, which has room for huffman_max_decoded_size(n).
 // Returns the end of the output, or nullptr if the input contains EOS, or ends with

@@ -91,10 +91,16 @@ TEST(HpackEncoder, ValuesThatRarelyRepeatAreNotIndexed) {
     EXPECT_EQ(e.table().count(), 0u);
 }
 
-TEST(HpackEncoder, PathWithoutQueryIsIndexed) {
+TEST(HpackEncoder, PathIsNotIndexedButItsNameIsReferenced) {
     Encoder e;
-    encode(e, {{":path", "/static/app.js"}});
-    EXPECT_EQ(e.table().count(), 1u);
+    EXPECT_EQ(encode(e, {{":path", "/static/app.js"}})[0], 0x04);  // without indexing, name 4
+    EXPECT_EQ(e.table().count(), 0u);
+}
+
+TEST(HpackEncoder, DatesThatRepeatAreIndexed) {
+    Encoder e;
+    encode(e, {{"date", "Sat, 21 Nov 2026 12:00:00 GMT"}, {"expires", "-1"}});
+    EXPECT_EQ(e.table().count(), 2u);
 }
 
 TEST(HpackEncoder, EntryLargerThanThreeQuartersOfTheTableIsNotIndexed) {
