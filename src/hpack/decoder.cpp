@@ -40,6 +40,11 @@ void Decoder::set_max_table_size(std::uint32_t n) noexcept {
 
 DecodeResult Decoder::decode(std::span<const std::uint8_t> block, std::vector<HeaderField>& out) {
     arena_.reset();
+    return decode_retaining(block, out);
+}
+
+DecodeResult Decoder::decode_retaining(std::span<const std::uint8_t> block,
+                                       std::vector<HeaderField>& out) {
     list_size_ = 0;
     too_large_ = false;
     const std::size_t first_out = out.size();

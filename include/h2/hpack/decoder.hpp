@@ -45,6 +45,12 @@ public:
     // the next decode(). After a compression_error the decoder must not be used again.
     DecodeResult decode(std::span<const std::uint8_t> block, std::vector<HeaderField>& out);
 
+    // Like decode(), but the fields of earlier blocks stay valid too, until reset_arena().
+    // The connection decodes all the blocks of one receive() this way.
+    DecodeResult decode_retaining(std::span<const std::uint8_t> block,
+                                  std::vector<HeaderField>& out);
+    void reset_arena() noexcept { arena_.reset(); }
+
     // The SETTINGS_HEADER_TABLE_SIZE value the peer has acknowledged. When it is below
     // the table's current maximum, the next block must begin with a size update no larger
     // than the smallest value set since the previous block (RFC 7541 §4.2).

@@ -1,0 +1,286 @@
+// h2::Connection: the sans-I/O HTTP/2 engine, for both roles. Bytes in, events out, bytes
+// out; no socket, no clock, no thread. See docs/engine.md.
+//
+//   h2::Connection conn = h2::Connection::server(config);
+//   std::vector<h2::Event> events;
+//   conn.receive(bytes, events);                  // parse, update state, append events
+//   conn.submit_response(id, fields, false);
+//   conn.submit_data(id, body, true);            // takes what its buffer allows
+//   auto out = conn.pending_output();             // write it, then:
+//   conn.consume_output(written);
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "h2/connection/config.hpp"
+#include "h2/connection/events.hpp"
+#include "h2/connection/overhead.hpp"
+#include "h2/frame/header_block.hpp"
+#include "h2/frame/reader.hpp"
+#include "h2/hpack/arena.hpp"
+#include "h2/hpack/decoder.hpp"
+#include "h2/hpack/encoder.hpp"
+#include "h2/stream/stream.hpp"
+
+namespace h2 {
+
+enum class Role : std::uint8_t { client, server };
+
+struct ClosedStream {
+    StreamId id = 0;
+    bool reset_by_us = false;
+};
+
+// Why a submit_* call was refused.
+enum class SubmitError : std::uint8_t {
+    none = 0,
+    no_such_stream,        // never opened, or already closed
+    wrong_state,           // e.g. data before headers, or after END_STREAM
+    stream_ids_exhausted,  // all 2^30 ids of this side were used: open a new connection
+    too_many_streams,      // the peer's SETTINGS_MAX_CONCURRENT_STREAMS is reached
+    going_away,            // a GOAWAY was sent or received: no new streams
+    connection_closed,     // the connection failed or was closed
+    push_disabled,         // the client disabled server push
+    wrong_role,            // e.g. submit_request on a server
+};
+
+std::string_view to_string(SubmitError e) noexcept;
+
+// Counters an operator or a test can read; each abuse-limit trip has its own.
+struct ConnectionCounters {
+    std::uint64_t frames_received = 0;
+    std::uint64_t streams_opened = 0;
+    std::uint64_t streams_refused = 0;
+    std::uint64_t resets_received = 0;
+    std::uint64_t resets_sent = 0;
+    std::uint64_t data_octets_received = 0;
+    std::uint64_t data_octets_sent = 0;
+    std::uint64_t overhead_trips = 0;
+    std::uint64_t continuation_trips = 0;
+    std::uint64_t header_block_trips = 0;
+    std::uint64_t settings_trips = 0;
+    std::uint64_t control_queue_trips = 0;
+    std::uint64_t local_reset_trips = 0;
+    std::uint64_t idle_priority_trips = 0;
+    std::uint64_t header_lists_too_large = 0;
+};
+
+class Connection {
+public:
+    using Clock = std::chrono::steady_clock;
+    using Fields = std::span<const hpack::HeaderField>;
+
+    static Connection server(const Config& config = {});
+    static Connection client(const Config& config = {});
+
+    // Server side of an HTTP/1.1 `Upgrade: h2c` (RFC 7540 §3.2, kept by RFC 9113 §3.1 for
+    // compatibility): `http2_settings` is the decoded HTTP2-Settings payload, and the upgrade
+    // request becomes stream 1, half-closed (remote). Its fields are reported as a request
+    // by the first receive(). Returns nullopt if the settings payload is invalid.
+    static std::optional<Connection> server_upgrade(const Config& config,
+                                                    std::span<const std::uint8_t> http2_settings,
+                                                    Fields upgrade_request);
+    // Client side: stream 1 is the upgrade request, half-closed (local); the response comes
+    // as HTTP/2 on stream 1.
+    static Connection client_upgrade(const Config& config);
+
+    Role role() const noexcept { return role_; }
+
+    // Parses `input`, updates state, appends events. Returns the octets consumed: all of
+    // `input`, unless the connection failed part-way (the rest is then ignored).
+    std::size_t receive(std::span<const std::uint8_t> input, std::vector<Event>& events);
+    // Events produced outside receive() (a stream became writable, closed, a timeout).
+    void poll_events(std::vector<Event>& events);
+
+    // Output: octets to write, then how many were written.
+    std::span<const std::uint8_t> pending_output();
+    void consume_output(std::size_t n) noexcept;
+    bool has_pending_output() const noexcept;
+
+    // Client: a new stream with a request header section. Returns the stream id, or 0 with
+    // `error` set.
+    StreamId submit_request(Fields fields, bool end_stream, SubmitError* error = nullptr);
+    // Server: response headers (1xx first if any, then the final status) on a stream.
+    SubmitError submit_response(StreamId id, Fields fields, bool end_stream);
+    // Trailers: end the stream after the data already submitted.
+    SubmitError submit_trailers(StreamId id, Fields fields);
+    // Buffers up to the per-stream limit; returns what was taken (a StreamWritable event
+    // follows when more can be taken). An empty `data` with end_stream ends the stream.
+    std::size_t submit_data(StreamId id, std::span<const std::uint8_t> data, bool end_stream,
+                            SubmitError* error = nullptr);
+    // RST_STREAM from us.
+    SubmitError reset_stream(StreamId id, ErrorCode code);
+    // Netty's consumeBytes: the application consumed `n` octets of DATA on the stream.
+    void release_received_data(StreamId id, std::uint32_t n);
+
+    // PING with our own opaque data; the ACK comes as PingAcknowledged with the round trip.
+    void submit_ping(const std::array<std::uint8_t, 8>& opaque_data);
+    // Smoothed round-trip time of answered pings (0 until one was answered).
+    std::chrono::nanoseconds round_trip_time() const noexcept { return rtt_; }
+
+    // GOAWAY now, with `code` and `debug` as debug data. No stream is opened after it; with
+    // an error code the connection is done.
+    void goaway(ErrorCode code, std::string_view debug = {});
+    // Graceful shutdown (RFC 9113 §6.8): GOAWAY(2^31-1) and a PING now; GOAWAY with the real
+    // last stream id once the PING is answered (or at the deadline).
+    void shutdown_gracefully();
+
+    // Time: the caller's clock. next_deadline() is when on_deadline() wants to run.
+    void set_time(Clock::time_point now) noexcept;
+    std::optional<Clock::time_point> next_deadline() const noexcept;
+    void on_deadline(Clock::time_point now);
+
+    // State.
+    bool is_closed() const noexcept { return closed_; }  // failed or GOAWAY'd and done
+    bool should_close() const noexcept;  // nothing more to do once the output is written
+    const Settings& peer_settings() const noexcept { return peer_; }
+    const ConnectionCounters& counters() const noexcept { return counters_; }
+    std::int64_t overhead_count() const noexcept { return overhead_.count(); }
+    std::size_t open_streams() const noexcept { return streams_.size(); }
+    std::optional<stream::State> stream_state(StreamId id) const noexcept;
+    std::int64_t connection_send_window() const noexcept { return send_window_.value(); }
+    std::int64_t stream_send_window(StreamId id) const noexcept;
+
+    Connection(Connection&&) = default;
+    Connection& operator=(Connection&&) = default;
+
+private:
+    Connection(Role role, const Config& config);
+
+    // Inbound (src/connection/inbound.cpp).
+    void dispatch(const frame::Frame& f);
+    void on_data(const frame::DataFrame& f);
+    void on_headers(const frame::HeadersFrame& f);
+    void on_continuation(const frame::ContinuationFrame& f);
+    void on_header_block(std::span<const std::uint8_t> block);
+    void on_new_stream_headers(StreamId id, std::size_t offset, bool too_large);
+    void on_stream_headers(stream::Stream& s, std::size_t offset, bool too_large);
+    void on_push_block(std::size_t offset, bool too_large);
+    void emit_headers(StreamId id, HeadersKind kind, std::size_t offset, bool end_stream);
+    std::span<const hpack::HeaderField> fields_from(std::size_t offset) const noexcept {
+        return {fields_.data() + offset, fields_.size() - offset};
+    }
+    void credit(stream::Stream& s, std::uint32_t n);
+    void on_priority(const frame::PriorityFrame& f);
+    void on_rst_stream(const frame::RstStreamFrame& f);
+    void on_settings(const frame::SettingsFrame& f);
+    void on_push_promise(const frame::PushPromiseFrame& f);
+    void on_ping(const frame::PingFrame& f);
+    void on_goaway(const frame::GoawayFrame& f);
+    void on_window_update(const frame::WindowUpdateFrame& f);
+    void on_priority_update(const frame::PriorityUpdateFrame& f);
+    bool end_inbound(stream::Stream& s);
+
+    // Errors and stream bookkeeping (src/connection/connection.cpp).
+    void connection_error(ErrorCode code, std::string_view reason);
+    void stream_error(StreamId id, ErrorCode code, std::string_view reason);
+    void trip(std::uint64_t& counter, std::string_view reason);
+    stream::Stream* find(StreamId id) noexcept;
+    stream::Stream& open_stream(StreamId id);
+    void close_stream(StreamId id, bool reset, ErrorCode code, Initiator who);
+    bool transition(stream::Stream& s, stream::Input in);
+    bool is_idle(StreamId id) const noexcept;
+    bool is_local(StreamId id) const noexcept { return (id % 2 == 1) == (role_ == Role::client); }
+    // Streams closed lately, and whether we reset them (late frames on those are ignored).
+    void remember_closed(StreamId id, bool reset_by_us);
+    const struct ClosedStream* recently_closed(StreamId id) const noexcept;
+    void emit(Event e);
+    std::span<const std::uint8_t> stable(std::span<const std::uint8_t> bytes,
+                                         std::span<const std::uint8_t> input);
+    void return_connection_credit(std::uint32_t n);
+
+    // Outbound (src/connection/outbound.cpp).
+    void write_preface();
+    // Control frames written in answer to the peer count against max_queued_control_octets
+    // until they are written out: a peer that floods us without reading trips the limit.
+    void after_control_write(std::size_t mark);
+    void finish_send(stream::Stream& s);
+    void encode_headers(StreamId id, Fields fields, bool end_stream);
+    void schedule(stream::Stream& s);
+    void fill_data();
+    bool write_stream_output(stream::Stream& s, std::size_t& budget);
+    void send_window_update(StreamId id, std::uint32_t increment);
+    bool apply_peer_settings(const frame::SettingsFrame& f);
+
+    Role role_;
+    Config config_;
+    Settings local_;           // what we advertised
+    bool local_acked_ = false;
+    Settings peer_;
+    bool preface_pending_;     // server: client magic not yet fully received
+    std::size_t preface_matched_ = 0;
+    bool first_frame_ = true;  // the peer's first frame must be SETTINGS
+
+    frame::FrameReader reader_;
+    frame::HeaderBlockAssembler assembler_;
+    struct OpenBlock {
+        StreamId stream = 0;
+        StreamId promised = 0;  // PUSH_PROMISE
+        bool end_stream = false;
+        bool push_promise = false;
+        bool self_dependent = false;
+    } block_;
+    hpack::Decoder decoder_;
+    hpack::Encoder encoder_;
+    std::vector<std::uint8_t> block_buffer_;  // an encoded header block, before framing
+    std::vector<hpack::HeaderField> fields_;  // decoded fields of this receive()
+    struct FieldsFixup {
+        std::size_t event;
+        std::size_t offset;
+        std::size_t count;
+    };
+    std::vector<FieldsFixup> fixups_;
+    hpack::Arena scratch_;  // copies of payloads that must outlive the reader's buffer
+
+    std::unordered_map<StreamId, stream::Stream> streams_;
+    std::uint32_t peer_streams_open_ = 0;
+    std::uint32_t local_streams_open_ = 0;
+    StreamId last_peer_stream_ = 0;
+    StreamId next_local_stream_;
+    std::array<ClosedStream, 128> closed_ring_{};
+    std::size_t closed_ring_next_ = 0;
+    std::unordered_map<StreamId, std::pair<std::uint8_t, bool>> idle_priorities_map_;
+    std::uint32_t local_resets_ = 0;
+
+    flow::SendWindow send_window_;
+    flow::ReceiveWindow receive_window_;
+    std::array<std::deque<StreamId>, 8> ready_;  // by urgency
+
+    std::vector<std::uint8_t> out_;
+    std::size_t out_head_ = 0;
+    std::size_t reactive_octets_ = 0;  // control frames written in answer to the peer, unsent
+
+    std::vector<Event>* events_ = nullptr;
+    std::span<const std::uint8_t> input_;  // the bytes of the current receive()
+    std::vector<Event> queued_events_;
+
+    OverheadCounter overhead_;
+    ConnectionCounters counters_;
+
+    bool closed_ = false;                 // no more frames are processed
+    bool goaway_sent_ = false;
+    bool goaway_received_ = false;
+    StreamId peer_last_stream_ = 0;       // from the peer's GOAWAY
+    bool graceful_pending_ = false;       // waiting for the PING before the final GOAWAY
+    std::array<std::uint8_t, 8> graceful_ping_{};
+
+    Clock::time_point now_{};
+    bool clock_started_ = false;
+    std::optional<Clock::time_point> settings_deadline_;
+    std::optional<Clock::time_point> graceful_deadline_;
+    struct PendingPing {
+        std::array<std::uint8_t, 8> opaque;
+        Clock::time_point sent;
+    };
+    std::vector<PendingPing> pings_;
+    std::chrono::nanoseconds rtt_{0};
+};
+
+}  // namespace h2

@@ -1,0 +1,47 @@
+// What the connection keeps per stream.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "h2/error.hpp"
+#include "h2/flow/window.hpp"
+#include "h2/stream/state.hpp"
+
+namespace h2::stream {
+
+struct Stream {
+    StreamId id = 0;
+    State state = State::idle;
+    flow::SendWindow send_window;
+    flow::ReceiveWindow receive_window;
+
+    // Inbound message (RFC 9113 §8.1.1: content-length must match the DATA received).
+    std::optional<std::uint64_t> expected_length;
+    std::uint64_t received_length = 0;
+    bool final_headers_received = false;  // a request, or a final (non-1xx) response
+    bool no_response_body = false;        // client: HEAD request, or 204/304 response
+    std::uint32_t held = 0;               // DATA delivered, not yet released by the application
+
+    // Outbound message.
+    bool headers_sent = false;
+    std::vector<std::uint8_t> send_buffer;  // submitted DATA not yet framed
+    std::size_t send_offset = 0;            // framed up to here
+    bool end_stream_pending = false;        // END_STREAM goes with the last buffered octet
+    std::vector<std::pair<std::string, std::string>> trailers;  // sent after the data
+    bool trailers_pending = false;
+    bool scheduled = false;        // in a ready queue of the scheduler
+    bool writable_wanted = false;  // submit_data() refused data: report StreamWritable later
+
+    // RFC 9218 §4: urgency 0 (highest) to 7, default 3; incremental or not.
+    std::uint8_t urgency = 3;
+    bool incremental = false;
+
+    std::size_t buffered() const noexcept { return send_buffer.size() - send_offset; }
+    bool has_output() const noexcept { return buffered() > 0 || end_stream_pending || trailers_pending; }
+};
+
+}  // namespace h2::stream

@@ -1,0 +1,480 @@
+// What the engine does with each frame it receives (RFC 9113 §5.1, §6, §8).
+#include <algorithm>
+
+#include "h2/connection/connection.hpp"
+#include "h2/connection/http_fields.hpp"
+#include "h2/connection/priority.hpp"
+#include "h2/frame/writer.hpp"
+
+namespace h2 {
+
+using stream::Input;
+using stream::State;
+
+void Connection::dispatch(const frame::Frame& f) {
+    if (first_frame_) {
+        // RFC 9113 §3.4: each side's preface ends with a SETTINGS frame.
+        first_frame_ = false;
+        const auto* s = std::get_if<frame::SettingsFrame>(&f);
+        if (!s || s->ack) {
+            connection_error(ErrorCode::protocol_error, "first frame is not SETTINGS");
+            return;
+        }
+    }
+    struct Visitor {
+        Connection& c;
+        void operator()(const frame::DataFrame& x) { c.on_data(x); }
+        void operator()(const frame::HeadersFrame& x) { c.on_headers(x); }
+        void operator()(const frame::PriorityFrame& x) { c.on_priority(x); }
+        void operator()(const frame::RstStreamFrame& x) { c.on_rst_stream(x); }
+        void operator()(const frame::SettingsFrame& x) { c.on_settings(x); }
+        void operator()(const frame::PushPromiseFrame& x) { c.on_push_promise(x); }
+        void operator()(const frame::PingFrame& x) { c.on_ping(x); }
+        void operator()(const frame::GoawayFrame& x) { c.on_goaway(x); }
+        void operator()(const frame::WindowUpdateFrame& x) { c.on_window_update(x); }
+        void operator()(const frame::ContinuationFrame& x) { c.on_continuation(x); }
+        void operator()(const frame::PriorityUpdateFrame& x) { c.on_priority_update(x); }
+        void operator()(const frame::UnknownFrame& x) {
+            // RFC 9113 §5.5: ignored, but exposed; empty ones only cost (SECURITY-PLAN OVH-15).
+            if (x.payload.empty()) c.overhead_.control_frame();
+            c.emit(UnknownFrameReceived{x.type, x.flags, x.stream_id, c.stable(x.payload, c.input_)});
+        }
+    };
+    std::visit(Visitor{*this}, f);
+}
+
+// ---------------------------------------------------------------------------------------
+// DATA (RFC 9113 §6.1)
+
+void Connection::credit(stream::Stream& s, std::uint32_t n) {
+    if (n == 0) return;
+    s.receive_window.release(n);
+    if (stream::can_receive_data(s.state)) {
+        if (const std::uint32_t inc = s.receive_window.take_update()) send_window_update(s.id, inc);
+    }
+    return_connection_credit(n);
+}
+
+void Connection::on_data(const frame::DataFrame& f) {
+    const StreamId id = f.stream_id;
+    const std::uint32_t length = f.flow_controlled_length;
+    if (is_idle(id)) return connection_error(ErrorCode::protocol_error, "DATA on an idle stream");
+    // RFC 9113 §6.9.1: the connection window counts every DATA frame, whatever its stream.
+    if (!receive_window_.receive(length)) {
+        return connection_error(ErrorCode::flow_control_error, "DATA beyond the connection window");
+    }
+    overhead_.data(length, f.end_stream);
+    stream::Stream* s = find(id);
+    if (!s || !stream::can_receive_data(s->state)) {
+        return_connection_credit(length);  // discarded
+        const ClosedStream* c = s ? nullptr : recently_closed(id);
+        if (c && c->reset_by_us) return;  // §5.1: frames after our RST_STREAM are ignored
+        return stream_error(id, ErrorCode::stream_closed, "DATA on a closed stream");
+    }
+    if (!s->receive_window.receive(length)) {
+        return_connection_credit(length);
+        return stream_error(id, ErrorCode::flow_control_error, "DATA beyond the stream window");
+    }
+    counters_.data_octets_received += f.data.size();
+    credit(*s, length - static_cast<std::uint32_t>(f.data.size()));  // padding: §6.1
+    s->received_length += f.data.size();
+    // RFC 9113 §8.1.1: DATA must add up to content-length.
+    if (s->expected_length && !s->no_response_body &&
+        (s->received_length > *s->expected_length ||
+         (f.end_stream && s->received_length != *s->expected_length))) {
+        credit(*s, static_cast<std::uint32_t>(f.data.size()));
+        return stream_error(id, ErrorCode::protocol_error, "DATA does not match content-length");
+    }
+    if (s->no_response_body && !f.data.empty()) {
+        credit(*s, static_cast<std::uint32_t>(f.data.size()));
+        return stream_error(id, ErrorCode::protocol_error, "DATA in a response without a body");
+    }
+    emit(DataReceived{id, stable(f.data, input_), f.end_stream});
+    if (config_.auto_release) {
+        credit(*s, static_cast<std::uint32_t>(f.data.size()));
+    } else {
+        s->held += static_cast<std::uint32_t>(f.data.size());
+    }
+    if (f.end_stream) end_inbound(*s);
+}
+
+// END_STREAM received: returns true if the stream closed.
+bool Connection::end_inbound(stream::Stream& s) {
+    transition(s, Input::recv_end_stream);
+    if (s.state != State::closed) return false;
+    close_stream(s.id, false, ErrorCode::no_error, Initiator::remote);
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Header blocks: HEADERS, PUSH_PROMISE, CONTINUATION (RFC 9113 §4.3, §6.2, §6.6, §6.10)
+
+void Connection::on_headers(const frame::HeadersFrame& f) {
+    block_ = {f.stream_id, 0, f.end_stream, false,
+              f.priority && f.priority->dependency == f.stream_id};  // §5.3.1
+    switch (assembler_.begin(f.fragment, f.end_headers)) {
+        case frame::HeaderBlockAssembler::Status::complete: return on_header_block(assembler_.block());
+        case frame::HeaderBlockAssembler::Status::incomplete: return;
+        default: return trip(counters_.header_block_trips, "header block too large");
+    }
+}
+
+void Connection::on_continuation(const frame::ContinuationFrame& f) {
+    overhead_.continuation(static_cast<std::uint32_t>(f.fragment.size()), f.end_headers);
+    switch (assembler_.append(f.fragment, f.end_headers)) {
+        case frame::HeaderBlockAssembler::Status::complete: return on_header_block(assembler_.block());
+        case frame::HeaderBlockAssembler::Status::incomplete: return;
+        case frame::HeaderBlockAssembler::Status::too_many_continuations:
+            return trip(counters_.continuation_trips, "too many CONTINUATION frames");
+        case frame::HeaderBlockAssembler::Status::too_large:
+            return trip(counters_.header_block_trips, "header block too large");
+    }
+}
+
+void Connection::on_header_block(std::span<const std::uint8_t> block) {
+    // The block is always decoded, whatever becomes of its stream: the HPACK context is
+    // shared by the whole connection (RFC 9113 §4.3).
+    block = stable(block, input_);
+    const std::size_t offset = fields_.size();
+    const hpack::DecodeResult r = decoder_.decode_retaining(block, fields_);
+    if (r.status == hpack::DecodeStatus::compression_error) {
+        return connection_error(ErrorCode::compression_error, r.reason);
+    }
+    const bool too_large = r.status == hpack::DecodeStatus::header_list_too_large;
+    if (too_large) ++counters_.header_lists_too_large;
+    if (block_.push_promise) return on_push_block(offset, too_large);
+
+    const StreamId id = block_.stream;
+    if (stream::Stream* s = find(id)) return on_stream_headers(*s, offset, too_large);
+    if (is_idle(id)) return on_new_stream_headers(id, offset, too_large);
+    // A stream that is gone.
+    const ClosedStream* c = recently_closed(id);
+    if (c && c->reset_by_us) return;  // §5.1: ignored after our RST_STREAM
+    if (c || is_local(id)) return connection_error(ErrorCode::stream_closed, "HEADERS on a closed stream");
+    // §5.1.1: a new stream must have a higher id than every earlier one.
+    connection_error(ErrorCode::protocol_error, "stream id lower than a previous one");
+}
+
+void Connection::emit_headers(StreamId id, HeadersKind kind, std::size_t offset, bool end_stream) {
+    fixups_.push_back({events_ ? events_->size() : 0, offset, fields_.size() - offset});
+    emit(HeadersReceived{id, kind, {}, end_stream});
+}
+
+void Connection::on_new_stream_headers(StreamId id, std::size_t offset, bool too_large) {
+    if (role_ == Role::client) {
+        // Servers open streams only with PUSH_PROMISE.
+        return connection_error(ErrorCode::protocol_error, "HEADERS on a stream that was not opened");
+    }
+    if (is_local(id)) return connection_error(ErrorCode::protocol_error, "even stream id from a client");
+    last_peer_stream_ = id;
+    if (goaway_sent_) return;  // §6.8: streams above our GOAWAY's last id are not processed
+    if (peer_streams_open_ >= local_.max_concurrent_streams) {
+        // §5.1.2: refused; the client may retry it. Costs like a control frame (OVH-10).
+        ++counters_.streams_refused;
+        overhead_.control_frame();
+        const std::size_t mark = out_.size();
+        frame::write_rst_stream(out_, id, ErrorCode::refused_stream);
+        after_control_write(mark);
+        remember_closed(id, true);
+        return;
+    }
+    if (block_.self_dependent) return stream_error(id, ErrorCode::protocol_error, "stream depends on itself");
+    if (too_large) {
+        // RFC 9113 §10.5.1 / RFC 6585: 431, then stop the request body without an error.
+        stream::Stream& s = open_stream(id);
+        transition(s, Input::recv_headers);
+        if (block_.end_stream) transition(s, Input::recv_end_stream);
+        const hpack::HeaderField status[] = {{":status", "431"}};
+        encode_headers(id, status, true);
+        if (find(id) && find(id)->state != State::closed) {
+            const std::size_t mark = out_.size();
+            frame::write_rst_stream(out_, id, ErrorCode::no_error);
+            after_control_write(mark);
+        }
+        streams_.erase(id);
+        --peer_streams_open_;
+        remember_closed(id, true);
+        return;
+    }
+    http::Request req;
+    const std::string_view why = http::check_request(fields_from(offset), local_.enable_connect_protocol, req);
+    if (!why.empty()) return stream_error(id, ErrorCode::protocol_error, why);
+    if (block_.end_stream && req.content_length && *req.content_length != 0) {
+        return stream_error(id, ErrorCode::protocol_error, "content-length with no body");
+    }
+    overhead_.useful();
+    stream::Stream& s = open_stream(id);
+    transition(s, Input::recv_headers);
+    s.final_headers_received = true;
+    s.expected_length = req.content_length;
+    Priority p;
+    if (auto it = idle_priorities_map_.find(id); it != idle_priorities_map_.end()) {
+        p = {it->second.first, it->second.second};
+        idle_priorities_map_.erase(it);
+    } else {
+        for (const auto& f : fields_from(offset)) {
+            if (f.name == "priority") parse_priority(f.value, p);
+        }
+    }
+    s.urgency = p.urgency;
+    s.incremental = p.incremental;
+    emit_headers(id, HeadersKind::request, offset, block_.end_stream);
+    if (block_.end_stream) end_inbound(s);
+}
+
+void Connection::on_stream_headers(stream::Stream& s, std::size_t offset, bool too_large) {
+    const StreamId id = s.id;
+    const bool end_stream = block_.end_stream;
+    if (block_.self_dependent) return stream_error(id, ErrorCode::protocol_error, "stream depends on itself");
+    if (!transition(s, Input::recv_headers)) {
+        // half-closed (remote): §5.1.
+        return stream_error(id, ErrorCode::stream_closed, "HEADERS after END_STREAM");
+    }
+    if (too_large) return reset_stream(id, ErrorCode::cancel), void();
+    const auto fields = fields_from(offset);
+    if (role_ == Role::client && !s.final_headers_received) {
+        http::Response resp;
+        if (auto why = http::check_response(fields, resp); !why.empty()) {
+            return stream_error(id, ErrorCode::protocol_error, why);
+        }
+        if (resp.status < 200) {
+            // §8.1: a 1xx never ends the stream; 101 is not used in HTTP/2 (§8.6).
+            if (end_stream || resp.status == 101) {
+                return stream_error(id, ErrorCode::protocol_error, "invalid informational response");
+            }
+            return emit_headers(id, HeadersKind::informational, offset, false);
+        }
+        s.final_headers_received = true;
+        s.expected_length = resp.content_length;
+        if (resp.status == 204 || resp.status == 304) s.no_response_body = true;
+        if (end_stream && s.expected_length && *s.expected_length != 0 && !s.no_response_body) {
+            return stream_error(id, ErrorCode::protocol_error, "content-length with no body");
+        }
+        emit_headers(id, HeadersKind::response, offset, end_stream);
+        if (end_stream) end_inbound(s);
+        return;
+    }
+    // Trailers (§8.1): they end the stream, and carry no pseudo-header.
+    if (!end_stream) return stream_error(id, ErrorCode::protocol_error, "trailers without END_STREAM");
+    if (auto why = http::check_trailers(fields); !why.empty()) {
+        return stream_error(id, ErrorCode::protocol_error, why);
+    }
+    if (s.expected_length && !s.no_response_body && s.received_length != *s.expected_length) {
+        return stream_error(id, ErrorCode::protocol_error, "DATA does not match content-length");
+    }
+    emit_headers(id, HeadersKind::trailers, offset, true);
+    end_inbound(s);
+}
+
+void Connection::on_push_promise(const frame::PushPromiseFrame& f) {
+    // RFC 9113 §6.6 and §8.4.
+    if (role_ == Role::server) return connection_error(ErrorCode::protocol_error, "PUSH_PROMISE from a client");
+    if (!local_.enable_push) return connection_error(ErrorCode::protocol_error, "PUSH_PROMISE with push disabled");
+    const stream::Stream* s = find(f.stream_id);
+    if (!s || !is_local(f.stream_id) ||
+        (s->state != State::open && s->state != State::half_closed_local)) {
+        return connection_error(ErrorCode::protocol_error, "PUSH_PROMISE on a stream that cannot carry it");
+    }
+    if (is_local(f.promised_stream_id) || !is_idle(f.promised_stream_id)) {
+        return connection_error(ErrorCode::protocol_error, "PUSH_PROMISE with an invalid promised stream id");
+    }
+    block_ = {f.stream_id, f.promised_stream_id, false, true, false};
+    switch (assembler_.begin(f.fragment, f.end_headers)) {
+        case frame::HeaderBlockAssembler::Status::complete: return on_header_block(assembler_.block());
+        case frame::HeaderBlockAssembler::Status::incomplete: return;
+        default: return trip(counters_.header_block_trips, "header block too large");
+    }
+}
+
+void Connection::on_push_block(std::size_t offset, bool too_large) {
+    const StreamId promised = block_.promised;
+    last_peer_stream_ = promised;
+    http::Request req;
+    const auto why = http::check_request(fields_from(offset), false, req);
+    if (too_large || !why.empty() || (req.method != "GET" && req.method != "HEAD")) {
+        // §8.4: a promised request must be safe and cacheable; refuse what is not.
+        return stream_error(promised, ErrorCode::protocol_error, "invalid promised request");
+    }
+    stream::Stream& s = open_stream(promised);
+    transition(s, Input::recv_push_promise);
+    s.no_response_body = req.method == "HEAD";
+    fixups_.push_back({events_ ? events_->size() : 0, offset, fields_.size() - offset});
+    emit(PushPromiseReceived{block_.stream, promised, {}});
+}
+
+// ---------------------------------------------------------------------------------------
+// Control frames
+
+void Connection::on_priority(const frame::PriorityFrame& f) {
+    // RFC 9113 §5.3.1 / §6.3; the RFC 7540 tree itself is not kept (RFC 9218 replaces it).
+    overhead_.control_frame();
+    if (f.priority.dependency == f.stream_id) {
+        stream_error(f.stream_id, ErrorCode::protocol_error, "stream depends on itself");
+    }
+}
+
+void Connection::on_rst_stream(const frame::RstStreamFrame& f) {
+    if (is_idle(f.stream_id)) return connection_error(ErrorCode::protocol_error, "RST_STREAM on an idle stream");
+    ++counters_.resets_received;
+    overhead_.reset();
+    close_stream(f.stream_id, true, f.error_code, Initiator::remote);
+}
+
+void Connection::on_settings(const frame::SettingsFrame& f) {
+    if (f.ack) {
+        if (local_acked_) return overhead_.unsolicited_ack();
+        // RFC 9113 §6.5.3: our settings apply from their acknowledgement.
+        local_acked_ = true;
+        settings_deadline_.reset();
+        reader_.set_max_frame_size(local_.max_frame_size);
+        decoder_.set_max_table_size(local_.header_table_size);
+        for (auto& [id, s] : streams_) s.receive_window.resize(local_.initial_window_size);
+        emit(SettingsAcknowledged{});
+        return;
+    }
+    overhead_.control_frame();
+    if (f.settings.size() > config_.limits.max_settings_entries) {
+        return trip(counters_.settings_trips, "too many entries in SETTINGS");
+    }
+    if (!apply_peer_settings(f)) return;
+    const std::size_t mark = out_.size();
+    frame::write_settings_ack(out_);
+    after_control_write(mark);
+    emit(SettingsReceived{});
+}
+
+bool Connection::apply_peer_settings(const frame::SettingsFrame& f) {
+    using frame::SettingId;
+    for (const frame::Setting s : f.settings) {
+        switch (static_cast<SettingId>(s.id)) {
+            case SettingId::header_table_size:
+                peer_.header_table_size = s.value;
+                encoder_.set_peer_max_table_size(s.value);
+                break;
+            case SettingId::enable_push:
+                if (role_ == Role::client && s.value != 0) {
+                    connection_error(ErrorCode::protocol_error, "SETTINGS_ENABLE_PUSH from a server");
+                    return false;
+                }
+                peer_.enable_push = s.value == 1;
+                break;
+            case SettingId::max_concurrent_streams: peer_.max_concurrent_streams = s.value; break;
+            case SettingId::initial_window_size: {
+                // RFC 9113 §6.9.2: the difference applies to every stream's send window.
+                const std::int64_t delta = std::int64_t{s.value} - peer_.initial_window_size;
+                peer_.initial_window_size = s.value;
+                for (auto& [id, st] : streams_) {
+                    if (!st.send_window.apply_initial_window_delta(delta)) {
+                        connection_error(ErrorCode::flow_control_error,
+                                         "SETTINGS_INITIAL_WINDOW_SIZE overflows a stream window");
+                        return false;
+                    }
+                    if (delta > 0 && st.has_output()) schedule(st);
+                }
+                break;
+            }
+            case SettingId::max_frame_size: peer_.max_frame_size = s.value; break;
+            case SettingId::max_header_list_size: peer_.max_header_list_size = s.value; break;
+            case SettingId::enable_connect_protocol: peer_.enable_connect_protocol = s.value == 1; break;
+            case SettingId::no_rfc7540_priorities: peer_.no_rfc7540_priorities = s.value == 1; break;
+            default: break;  // unknown: ignored (§6.5.2)
+        }
+    }
+    return true;
+}
+
+void Connection::on_ping(const frame::PingFrame& f) {
+    if (f.ack) {
+        const auto it = std::find_if(pings_.begin(), pings_.end(),
+                                     [&](const PendingPing& p) { return p.opaque == f.opaque_data; });
+        if (it == pings_.end()) return overhead_.unsolicited_ack();
+        const auto rtt = std::chrono::duration_cast<std::chrono::nanoseconds>(now_ - it->sent);
+        rtt_ = rtt_.count() == 0 ? rtt : (rtt_ * 7 + rtt) / 8;
+        pings_.erase(it);
+        if (graceful_pending_ && f.opaque_data == graceful_ping_) {
+            // The peer has seen our first GOAWAY: now the real last stream id (§6.8).
+            graceful_pending_ = false;
+            graceful_deadline_.reset();
+            goaway(ErrorCode::no_error);
+        }
+        emit(PingAcknowledged{f.opaque_data, rtt});
+        return;
+    }
+    overhead_.control_frame();
+    const std::size_t mark = out_.size();
+    frame::write_ping(out_, f.opaque_data, true);  // §6.7: answered at once
+    after_control_write(mark);
+    emit(PingReceived{f.opaque_data});
+}
+
+void Connection::on_goaway(const frame::GoawayFrame& f) {
+    goaway_received_ = true;
+    peer_last_stream_ = f.last_stream_id;
+    emit(GoawayReceived{f.last_stream_id, f.error_code, stable(f.debug_data, input_)});
+    // §6.8: our streams above the last id were not processed; the application may retry them.
+    std::vector<StreamId> dropped;
+    for (const auto& [id, s] : streams_) {
+        if (is_local(id) && id > f.last_stream_id) dropped.push_back(id);
+    }
+    std::sort(dropped.begin(), dropped.end());
+    for (StreamId id : dropped) {
+        stream::Stream& s = streams_.at(id);
+        transition(s, Input::recv_rst_stream);
+        streams_.erase(id);
+        emit(StreamNotProcessed{id});
+    }
+    if (f.error_code != ErrorCode::no_error) {
+        emit(ConnectionError{f.error_code, "the peer sent GOAWAY with an error", Initiator::remote});
+    }
+}
+
+void Connection::on_window_update(const frame::WindowUpdateFrame& f) {
+    if (f.stream_id == 0) {
+        overhead_.window_update(f.increment);
+        if (!send_window_.increase(f.increment)) {
+            return connection_error(ErrorCode::flow_control_error, "connection window above 2^31-1");
+        }
+        for (auto& [id, s] : streams_) {
+            if (s.has_output() && s.send_window.available() > 0) schedule(s);
+        }
+        return;
+    }
+    if (is_idle(f.stream_id)) return connection_error(ErrorCode::protocol_error, "WINDOW_UPDATE on an idle stream");
+    stream::Stream* s = find(f.stream_id);
+    if (!s) return;  // closed: §6.9 allows it (frames in flight)
+    if (s->buffered() > f.increment) overhead_.window_update(f.increment);
+    if (!s->send_window.increase(f.increment)) {
+        return stream_error(f.stream_id, ErrorCode::flow_control_error, "stream window above 2^31-1");
+    }
+    if (s->has_output()) schedule(*s);
+}
+
+void Connection::on_priority_update(const frame::PriorityUpdateFrame& f) {
+    // RFC 9218 §7.1.
+    if (role_ == Role::client) return connection_error(ErrorCode::protocol_error, "PRIORITY_UPDATE from a server");
+    overhead_.control_frame();
+    Priority p;
+    if (stream::Stream* s = find(f.prioritized_stream_id)) {
+        p = {s->urgency, s->incremental};
+        parse_priority(f.field_value, p);
+        s->urgency = p.urgency;
+        s->incremental = p.incremental;
+        if (s->has_output()) schedule(*s);
+    } else if (is_idle(f.prioritized_stream_id)) {
+        if (is_local(f.prioritized_stream_id)) {
+            return connection_error(ErrorCode::protocol_error, "PRIORITY_UPDATE for an idle push stream");
+        }
+        if (idle_priorities_map_.size() >= config_.limits.max_idle_priorities &&
+            !idle_priorities_map_.count(f.prioritized_stream_id)) {
+            return trip(counters_.idle_priority_trips, "too many priorities for idle streams");
+        }
+        parse_priority(f.field_value, p);
+        idle_priorities_map_[f.prioritized_stream_id] = {p.urgency, p.incremental};
+    }
+    const auto value = stable({reinterpret_cast<const std::uint8_t*>(f.field_value.data()),
+                               f.field_value.size()}, input_);
+    emit(PriorityUpdateReceived{f.prioritized_stream_id,
+                                {reinterpret_cast<const char*>(value.data()), value.size()}});
+}
+
+}  // namespace h2

@@ -1,0 +1,288 @@
+// What the engine sends: the preface, submitted headers and data, the DATA scheduler
+// (RFC 9218 urgency and incremental), and the output buffer.
+#include <algorithm>
+#include <cstring>
+
+#include "h2/connection/connection.hpp"
+#include "h2/frame/writer.hpp"
+
+namespace h2 {
+
+using stream::Input;
+using stream::State;
+
+namespace {
+// DATA is framed only up to this much pending output: the rest waits in stream buffers, where
+// flow control and priorities still apply.
+constexpr std::size_t kOutputBatch = 64 * 1024;
+constexpr std::string_view kClientMagic = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+}  // namespace
+
+void Connection::write_preface() {
+    using frame::SettingId;
+    if (role_ == Role::client) out_.insert(out_.end(), kClientMagic.begin(), kClientMagic.end());
+    std::vector<frame::Setting> s;
+    auto add = [&](SettingId id, std::uint32_t v) { s.push_back({static_cast<std::uint16_t>(id), v}); };
+    const Settings defaults;
+    if (local_.header_table_size != defaults.header_table_size) add(SettingId::header_table_size, local_.header_table_size);
+    if (role_ == Role::client && !local_.enable_push) add(SettingId::enable_push, 0);
+    if (local_.max_concurrent_streams != Settings::unlimited) add(SettingId::max_concurrent_streams, local_.max_concurrent_streams);
+    if (local_.initial_window_size != defaults.initial_window_size) add(SettingId::initial_window_size, local_.initial_window_size);
+    if (local_.max_frame_size != defaults.max_frame_size) add(SettingId::max_frame_size, local_.max_frame_size);
+    if (local_.max_header_list_size != Settings::unlimited) add(SettingId::max_header_list_size, local_.max_header_list_size);
+    if (role_ == Role::server && local_.enable_connect_protocol) add(SettingId::enable_connect_protocol, 1);
+    if (local_.no_rfc7540_priorities) add(SettingId::no_rfc7540_priorities, 1);
+    frame::write_settings(out_, s);
+    // The connection window is not a setting: it grows with WINDOW_UPDATE (§6.9.2).
+    if (config_.connection_window > frame::default_initial_window_size) {
+        frame::write_window_update(out_, 0, config_.connection_window - frame::default_initial_window_size);
+        receive_window_.resize(config_.connection_window);
+    }
+}
+
+void Connection::after_control_write(std::size_t mark) {
+    reactive_octets_ += out_.size() - mark;
+    if (reactive_octets_ > config_.limits.max_queued_control_octets && !closed_) {
+        trip(counters_.control_queue_trips, "peer does not read its control frames");
+    }
+}
+
+void Connection::send_window_update(StreamId id, std::uint32_t increment) {
+    const std::size_t mark = out_.size();
+    frame::write_window_update(out_, id, increment);
+    after_control_write(mark);
+}
+
+void Connection::encode_headers(StreamId id, Fields fields, bool end_stream) {
+    // Encoded and framed at once: header blocks leave in the order they were encoded, which
+    // the peer's decoder requires (Tomcat needs a lock for it; one owner needs nothing).
+    block_buffer_.clear();
+    encoder_.encode(fields, block_buffer_);
+    frame::write_headers(out_, id, block_buffer_, end_stream, peer_.max_frame_size);
+}
+
+// END_STREAM has been sent on `s`.
+void Connection::finish_send(stream::Stream& s) {
+    overhead_.useful();  // a complete response or request earns credit (OVH-05)
+    transition(s, Input::send_end_stream);
+    if (s.state == State::closed) close_stream(s.id, false, ErrorCode::no_error, Initiator::local);
+}
+
+// ---------------------------------------------------------------------------------------
+// Submissions
+
+StreamId Connection::submit_request(Fields fields, bool end_stream, SubmitError* error) {
+    auto fail = [&](SubmitError e) {
+        if (error) *error = e;
+        return StreamId{0};
+    };
+    if (role_ != Role::client) return fail(SubmitError::wrong_role);
+    if (closed_) return fail(SubmitError::connection_closed);
+    if (goaway_sent_ || goaway_received_) return fail(SubmitError::going_away);
+    if (next_local_stream_ > frame::max_stream_id) return fail(SubmitError::stream_ids_exhausted);
+    if (local_streams_open_ >= peer_.max_concurrent_streams) return fail(SubmitError::too_many_streams);
+    const StreamId id = next_local_stream_;
+    next_local_stream_ += 2;
+    stream::Stream& s = open_stream(id);
+    transition(s, Input::send_headers);
+    s.headers_sent = true;
+    for (const auto& f : fields) {
+        if (f.name == ":method" && f.value == "HEAD") s.no_response_body = true;
+    }
+    encode_headers(id, fields, end_stream);
+    if (end_stream) transition(s, Input::send_end_stream);
+    if (error) *error = SubmitError::none;
+    return id;
+}
+
+SubmitError Connection::submit_response(StreamId id, Fields fields, bool end_stream) {
+    if (role_ != Role::server) return SubmitError::wrong_role;
+    if (closed_) return SubmitError::connection_closed;
+    stream::Stream* s = find(id);
+    if (!s) return SubmitError::no_such_stream;
+    if (s->headers_sent || !stream::can_send_data(s->state)) return SubmitError::wrong_state;
+    const bool informational = !fields.empty() && fields[0].name == ":status" &&
+                               !fields[0].value.empty() && fields[0].value[0] == '1';
+    if (informational && end_stream) return SubmitError::wrong_state;
+    transition(*s, Input::send_headers);
+    if (!informational) s->headers_sent = true;
+    encode_headers(id, fields, end_stream);
+    if (end_stream) finish_send(*s);
+    return SubmitError::none;
+}
+
+SubmitError Connection::submit_trailers(StreamId id, Fields fields) {
+    if (closed_) return SubmitError::connection_closed;
+    stream::Stream* s = find(id);
+    if (!s) return SubmitError::no_such_stream;
+    if (!s->headers_sent || s->end_stream_pending || s->trailers_pending ||
+        !stream::can_send_data(s->state)) {
+        return SubmitError::wrong_state;
+    }
+    if (s->buffered() == 0) {
+        transition(*s, Input::send_headers);
+        encode_headers(id, fields, true);
+        finish_send(*s);
+        return SubmitError::none;
+    }
+    // After the buffered data: keep a copy, encode it when it goes out.
+    s->trailers.clear();
+    for (const auto& f : fields) s->trailers.emplace_back(f.name, f.value);
+    s->trailers_pending = true;
+    schedule(*s);
+    return SubmitError::none;
+}
+
+std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> data, bool end_stream,
+                                    SubmitError* error) {
+    auto fail = [&](SubmitError e) {
+        if (error) *error = e;
+        return std::size_t{0};
+    };
+    if (closed_) return fail(SubmitError::connection_closed);
+    stream::Stream* s = find(id);
+    if (!s) return fail(SubmitError::no_such_stream);
+    if (!s->headers_sent || s->end_stream_pending || s->trailers_pending ||
+        !stream::can_send_data(s->state)) {
+        return fail(SubmitError::wrong_state);
+    }
+    if (s->send_offset > 0 && s->send_offset * 2 >= s->send_buffer.size()) {
+        s->send_buffer.erase(s->send_buffer.begin(), s->send_buffer.begin() + static_cast<std::ptrdiff_t>(s->send_offset));
+        s->send_offset = 0;
+    }
+    const std::size_t limit = config_.limits.max_buffered_data_per_stream;
+    const std::size_t room = limit > s->buffered() ? limit - s->buffered() : 0;
+    const std::size_t n = std::min(room, data.size());
+    s->send_buffer.insert(s->send_buffer.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n == data.size() && end_stream) s->end_stream_pending = true;
+    if (n < data.size()) s->writable_wanted = true;
+    if (s->has_output()) schedule(*s);
+    if (error) *error = SubmitError::none;
+    return n;
+}
+
+SubmitError Connection::reset_stream(StreamId id, ErrorCode code) {
+    if (closed_) return SubmitError::connection_closed;
+    if (!find(id)) return SubmitError::no_such_stream;
+    ++counters_.resets_sent;
+    const std::size_t mark = out_.size();
+    frame::write_rst_stream(out_, id, code);
+    after_control_write(mark);
+    close_stream(id, true, code, Initiator::local);
+    return SubmitError::none;
+}
+
+void Connection::release_received_data(StreamId id, std::uint32_t n) {
+    stream::Stream* s = find(id);
+    if (!s) return;  // closed: its credit went back to the connection then
+    n = std::min(n, s->held);
+    s->held -= n;
+    credit(*s, n);
+}
+
+// ---------------------------------------------------------------------------------------
+// The DATA scheduler (RFC 9218 §10): lower urgency first; within an urgency, incremental
+// streams take turns frame by frame, non-incremental ones go one after the other.
+
+void Connection::schedule(stream::Stream& s) {
+    if (s.scheduled) return;
+    s.scheduled = true;
+    ready_[std::min<std::uint8_t>(s.urgency, 7)].push_back(s.id);
+}
+
+void Connection::fill_data() {
+    if (closed_) return;
+    std::size_t pending = out_.size() - out_head_;
+    if (pending >= kOutputBatch) return;
+    std::size_t budget = kOutputBatch - pending;
+    for (auto& queue : ready_) {
+        while (!queue.empty() && budget > 0) {
+            const StreamId id = queue.front();
+            queue.pop_front();
+            stream::Stream* s = find(id);
+            if (!s) continue;
+            s->scheduled = false;
+            if (!write_stream_output(*s, budget)) continue;
+            s->scheduled = true;
+            if (s->incremental) queue.push_back(id);
+            else queue.push_front(id);
+        }
+    }
+}
+
+// Writes one frame of the stream's output. Returns true if the stream can write more now.
+bool Connection::write_stream_output(stream::Stream& s, std::size_t& budget) {
+    const std::size_t buffered = s.buffered();
+    if (buffered > 0) {
+        const std::int64_t window = std::min(s.send_window.available(), send_window_.available());
+        if (window <= 0) return false;  // rescheduled by WINDOW_UPDATE or SETTINGS
+        const std::size_t n = std::min<std::size_t>(
+            {buffered, static_cast<std::size_t>(window), peer_.max_frame_size,
+             config_.max_data_frame_size, std::max<std::size_t>(budget, 1)});
+        const bool last = n == buffered && s.end_stream_pending && !s.trailers_pending;
+        frame::write_data(out_, s.id, {s.send_buffer.data() + s.send_offset, n}, last);
+        s.send_window.consume(static_cast<std::uint32_t>(n));
+        send_window_.consume(static_cast<std::uint32_t>(n));
+        counters_.data_octets_sent += n;
+        s.send_offset += n;
+        budget -= std::min(budget, n + frame::header_size);
+        if (s.send_offset == s.send_buffer.size()) {
+            s.send_buffer.clear();
+            s.send_offset = 0;
+        }
+        if (s.writable_wanted && s.buffered() <= config_.limits.max_buffered_data_per_stream / 2) {
+            s.writable_wanted = false;
+            emit(StreamWritable{s.id});
+        }
+        if (last) {
+            s.end_stream_pending = false;
+            finish_send(s);
+            return false;
+        }
+        return s.has_output();
+    }
+    if (s.trailers_pending) {
+        s.trailers_pending = false;
+        std::vector<hpack::HeaderField> fields;
+        for (const auto& [n, v] : s.trailers) fields.push_back({n, v});
+        transition(s, Input::send_headers);
+        encode_headers(s.id, fields, true);
+        finish_send(s);
+        return false;
+    }
+    if (s.end_stream_pending) {
+        s.end_stream_pending = false;
+        frame::write_data(out_, s.id, {}, true);
+        finish_send(s);
+    }
+    return false;
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+
+std::span<const std::uint8_t> Connection::pending_output() {
+    fill_data();
+    return {out_.data() + out_head_, out_.size() - out_head_};
+}
+
+void Connection::consume_output(std::size_t n) noexcept {
+    n = std::min(n, out_.size() - out_head_);
+    out_head_ += n;
+    reactive_octets_ -= std::min(reactive_octets_, n);
+    if (out_head_ == out_.size()) {
+        out_.clear();
+        out_head_ = 0;
+    } else if (out_head_ >= kOutputBatch && out_head_ * 2 >= out_.size()) {
+        out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_head_));
+        out_head_ = 0;
+    }
+}
+
+bool Connection::has_pending_output() const noexcept {
+    if (out_head_ < out_.size()) return true;
+    if (closed_) return false;
+    return std::any_of(ready_.begin(), ready_.end(), [](const auto& q) { return !q.empty(); });
+}
+
+}  // namespace h2
