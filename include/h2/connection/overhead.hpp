@@ -3,6 +3,7 @@
 // SECURITY-PLAN §3.2 (OVH-*), which follow Tomcat's Http2UpgradeHandler.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "h2/connection/config.hpp"
@@ -36,11 +37,15 @@ public:
     void window_update(std::uint32_t increment) noexcept {
         small(last_window_update_, increment, c_.window_update_threshold);
     }
-    // A non-final CONTINUATION frame: small fragments cost.
+    // A non-final CONTINUATION frame: small fragments cost. An empty one costs the whole
+    // threshold (OVH-08a); a non-empty one at most count_factor, unlike Tomcat: HPACK turns a
+    // repeated field into one octet, so a legitimate fragment can be tiny (h2spec generic/3.10/2
+    // sends exactly that). Floods of tiny fragments still trip here or at max_continuations.
     void continuation(std::uint32_t length, bool end_headers) noexcept {
         if (end_headers || c_.continuation_threshold <= 0) return;
+        if (length == 0) return add(c_.continuation_threshold);
         if (length < static_cast<std::uint32_t>(c_.continuation_threshold)) {
-            add(c_.continuation_threshold / (length == 0 ? 1 : std::int64_t{length}));
+            add(std::min<std::int64_t>(c_.continuation_threshold / length, c_.count_factor));
         }
     }
 
