@@ -95,6 +95,10 @@ StreamId Connection::submit_request(Fields fields, bool end_stream, SubmitError*
     return id;
 }
 
+void Connection::skip_stream_ids(StreamId next) noexcept {
+    if (next > next_local_stream_ && next % 2 == next_local_stream_ % 2) next_local_stream_ = next;
+}
+
 SubmitError Connection::submit_response(StreamId id, Fields fields, bool end_stream) {
     if (role_ != Role::server) return SubmitError::wrong_role;
     if (closed_) return SubmitError::connection_closed;

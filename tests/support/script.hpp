@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "event_log.hpp"
 #include "frame/describe.hpp"
 #include "h2/connection/connection.hpp"
 #include "h2/frame/writer.hpp"
@@ -39,7 +40,8 @@ public:
     explicit Script(Connection c) : conn(std::move(c)) {}
 
     Connection conn;
-    std::vector<Event> events;
+    std::vector<Event> events;  // spans inside are stale after the next send: use `log`
+    EventLog log;
     hpack::Encoder encoder;
     hpack::Decoder decoder{hpack::DecoderLimits{4096, 1u << 30}};
     // When true, a server under test answers every complete request with 200 and "ok".
@@ -50,6 +52,7 @@ public:
     void send(const Bytes& b) {
         const std::size_t first = events.size();
         conn.receive(b, events);
+        log.capture(events, first);
         respond_from(first);
     }
     void send(const std::string& s) { send(Bytes(s.begin(), s.end())); }
@@ -139,6 +142,7 @@ public:
         ASSERT_EQ(f.back(), "SETTINGS ack=1");
         send_settings_ack();
         events.clear();
+        log = {};
     }
     // A client under test: its preface is read, our SETTINGS sent, ACKs exchanged.
     void client_handshake(std::vector<frame::Setting> settings = {}) {
@@ -154,6 +158,7 @@ public:
         send_settings_ack();
         ASSERT_EQ(frames(), (std::vector<std::string>{"SETTINGS ack=1"}));
         events.clear();
+        log = {};
     }
 
     // --- reading -------------------------------------------------------------------------

@@ -107,6 +107,9 @@ public:
     // Client: a new stream with a request header section. Returns the stream id, or 0 with
     // `error` set.
     StreamId submit_request(Fields fields, bool end_stream, SubmitError* error = nullptr);
+    // Moves this side's next stream id up to `next` (same parity as ours). Ids only grow
+    // (RFC 9113 §5.1.1); the ids skipped are closed. A lower value is ignored.
+    void skip_stream_ids(StreamId next) noexcept;
     // Server: response headers (1xx first if any, then the final status) on a stream.
     SubmitError submit_response(StreamId id, Fields fields, bool end_stream);
     // Trailers: end the stream after the data already submitted.
