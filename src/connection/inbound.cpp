@@ -322,7 +322,7 @@ void Connection::on_rst_stream(const frame::RstStreamFrame& f) {
 
 void Connection::on_settings(const frame::SettingsFrame& f) {
     if (f.ack) {
-        if (local_acked_) return overhead_.unsolicited_ack();
+        if (local_acked_) return;  // unexpected: ignored, and free (SECURITY-PLAN OVH-02c)
         // RFC 9113 §6.5.3: our settings apply from their acknowledgement.
         local_acked_ = true;
         settings_deadline_.reset();

@@ -1,0 +1,212 @@
+// The overhead counter, with the exact arithmetic of SECURITY-PLAN §3.2 (OVH-*), through a
+// server engine driven by a scripted client.
+#include <gtest/gtest.h>
+
+#include "script.hpp"
+
+namespace h2::test {
+namespace {
+
+class Overhead : public testing::Test {
+protected:
+    void SetUp() override { s.handshake(); }
+    std::string outcome() { return goaway_code(s.frames()); }
+    Script s{Connection::server()};
+};
+
+TEST_F(Overhead, OVH01_AfterThePrefaceTheCountIsMinus90) {
+    EXPECT_EQ(s.conn.overhead_count(), -90);
+}
+
+TEST_F(Overhead, OVH02a_TenEmptySettingsFramesTrip) {
+    for (int k = 1; k <= 9; ++k) s.send_settings();
+    EXPECT_EQ(s.conn.overhead_count(), 0);
+    EXPECT_FALSE(s.conn.is_closed());
+    s.send_settings();
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+    EXPECT_EQ(s.conn.counters().overhead_trips, 1u);
+}
+
+TEST_F(Overhead, OVH02c_SettingsAcksCostNothing) {
+    for (int k = 0; k < 1000; ++k) s.send_settings_ack();
+    EXPECT_EQ(s.conn.overhead_count(), -90);
+    EXPECT_TRUE(s.alive());
+}
+
+TEST_F(Overhead, OVH03a_TenPingsTrip) {
+    for (int k = 1; k <= 9; ++k) s.send_ping();
+    EXPECT_FALSE(s.conn.is_closed());
+    s.send_ping();
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH03c_TenPriorityFramesTrip) {
+    for (int k = 1; k <= 10; ++k) s.send_priority(static_cast<StreamId>(2 * k + 1), {0, false, 15});
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH03d_TenPriorityUpdatesTrip) {
+    for (int k = 1; k <= 10; ++k) {
+        frame::Buffer b;
+        frame::write_priority_update(b, 1, "u=1");
+        s.send(b);
+    }
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH04a_RapidResetTripsOnTheFourthReset) {
+    s.auto_respond = false;  // "handler blocked"
+    for (StreamId id = 1; id <= 5; id += 2) {
+        s.send_headers(id);
+        s.send_rst(id, ErrorCode::cancel);
+        EXPECT_FALSE(s.conn.is_closed()) << id;
+    }
+    EXPECT_EQ(s.conn.overhead_count(), 0);
+    s.send_headers(7);
+    s.send_rst(7, ErrorCode::cancel);
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH04b_MadeYouResetTripsOnTheFourthPair) {
+    s.auto_respond = false;
+    for (StreamId id = 1; id <= 7; id += 2) {
+        s.send_headers(id);
+        s.send_window_update(id, 0);  // we are provoked into RST_STREAM(PROTOCOL_ERROR)
+    }
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+    EXPECT_EQ(s.conn.counters().overhead_trips, 1u);
+}
+
+TEST_F(Overhead, OVH05_CompleteRequestsEarnCreditDownToTheFloor) {
+    for (StreamId id = 1; id < 2000; id += 2) {
+        s.send_headers(id);
+        s.frames();  // the client reads its responses, so streams complete
+    }
+    EXPECT_FALSE(s.conn.is_closed());
+    EXPECT_EQ(s.conn.overhead_count(), -1000);  // the floor (OVH-12)
+}
+
+TEST_F(Overhead, OVH06a_TwoEmptyNonFinalDataFramesTrip) {
+    s.send_headers(1, post_request(), false);  // -20
+    s.send_data(1, "", false);                 // -20, average 1024: no cost
+    EXPECT_FALSE(s.conn.is_closed());
+    s.send_data(1, "", false);  // -20, average 0 -> 1: +1024
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH06b_HundredOctetDataFramesNeverTrip) {
+    s.send_headers(1, post_request(), false);
+    for (int k = 0; k < 500; ++k) s.send_data(1, std::string(100, 'x'), false);
+    EXPECT_FALSE(s.conn.is_closed());
+}
+
+// SECURITY-PLAN says frame 24, from -110 after the first DATA frame; but the HEADERS that
+// opens the stream earns -20 too (as in its OVH-04a), so the count is -130 there and the
+// trip comes on frame 28: -130 + 27 x 5 = +5.
+TEST_F(Overhead, OVH06c_FortyOctetDataFramesTripOnTheTwentyEighth) {
+    s.send_headers(1, post_request(), false);  // -110
+    for (int k = 1; k <= 27; ++k) {
+        s.send_data(1, std::string(40, 'x'), false);
+        ASSERT_FALSE(s.conn.is_closed()) << "frame " << k;
+    }
+    s.send_data(1, std::string(40, 'x'), false);
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH06d_SmallFinalDataFramesAreExempt) {
+    for (StreamId id = 1; id < 400; id += 2) {
+        s.send_headers(id, post_request(), false);
+        s.send_data(id, "x", true);
+    }
+    EXPECT_FALSE(s.conn.is_closed());
+}
+
+TEST_F(Overhead, OVH07a_TwoTinyConnectionWindowUpdatesTrip) {
+    s.send_window_update(0, 1);
+    EXPECT_FALSE(s.conn.is_closed());
+    s.send_window_update(0, 1);
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH08a_AnEmptyNonFinalContinuationTrips) {
+    s.send(s.headers(1, get_request(), true, false));
+    s.send_raw(9, 0, 1, {});
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH08b_HundredOctetContinuationsTripOnTheTenth) {
+    s.send(s.headers(1, get_request(), true, false));
+    for (int k = 1; k <= 9; ++k) {
+        s.send_raw(9, 0, 1, Bytes(100, 0x80 | 0x02));  // indexed :method GET, 100 times
+        ASSERT_FALSE(s.conn.is_closed()) << k;
+    }
+    s.send_raw(9, 0, 1, Bytes(100, 0x82));
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+TEST_F(Overhead, OVH09_FramesQueuedBehindATripAreNotProcessed) {
+    frame::Buffer b;
+    for (int k = 0; k < 10; ++k) frame::write_ping(b, {}, false);
+    frame::write_ping(b, {9, 9, 9, 9, 9, 9, 9, 9}, false);  // never answered
+    s.send(b);
+    const auto f = s.frames();
+    EXPECT_EQ(goaway_code(f), "ENHANCE_YOUR_CALM");
+    // The tenth PING trips the counter after it was answered; the eleventh is not processed.
+    EXPECT_EQ(std::count(f.begin(), f.end(), std::string("PING ack=1 '") + std::string(8, '\0') + "'"), 10);
+    EXPECT_EQ(find_frame(f, "PING ack=1 '\x09"), "");
+}
+
+TEST_F(Overhead, OVH10_RefusedStreamsCostAndNeverReachTheApplication) {
+    Config c;
+    c.limits.max_concurrent_streams = 1;
+    Script t{Connection::server(c)};
+    t.handshake();
+    t.auto_respond = false;
+    t.send_headers(1);
+    const auto before = t.conn.overhead_count();
+    t.send_headers(3);
+    EXPECT_NE(find_frame(t.frames(), "RST_STREAM s=3 REFUSED_STREAM"), "");
+    EXPECT_EQ(t.conn.overhead_count(), before + 10);
+    EXPECT_EQ(t.log.headers.size(), 1u);
+}
+
+TEST_F(Overhead, OVH11_ZeroFactorsDisableTheirRules) {
+    Config c;
+    c.limits.overhead = {0, 0, 0, 0, 0, 0, 0};
+    Script t{Connection::server(c)};
+    t.handshake();
+    for (int k = 0; k < 100; ++k) t.send_ping();
+    t.send_window_update(0, 1);
+    t.send_window_update(0, 1);
+    EXPECT_FALSE(t.conn.is_closed());
+}
+
+TEST_F(Overhead, OVH12_BankedCreditIsCappedByTheFloor) {
+    for (StreamId id = 1; id < 4000; id += 2) {  // 2000 requests
+        s.send_headers(id);
+        s.frames();
+    }
+    int pings = 0;
+    while (!s.conn.is_closed() && pings < 1000) {
+        s.send_ping();
+        ++pings;
+    }
+    EXPECT_TRUE(s.conn.is_closed());
+    EXPECT_LE(pings, 110);
+}
+
+TEST_F(Overhead, OVH15_EmptyUnknownFramesAndUnsolicitedPingAcksCost) {
+    for (int k = 0; k < 10; ++k) s.send_raw(0xfa, 0, 0, {});
+    EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+    Script t{Connection::server()};
+    t.handshake();
+    int acks = 0;
+    while (!t.conn.is_closed() && acks < 1000) {
+        t.send_ping({}, true);
+        ++acks;
+    }
+    EXPECT_LE(acks, 100);
+}
+
+}  // namespace
+}  // namespace h2::test
