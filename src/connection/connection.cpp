@@ -43,6 +43,7 @@ Connection::Connection(Role role, const Config& config)
       preface_pending_(role == Role::server),
       decoder_(hpack::DecoderLimits{hpack::default_table_size, local_.max_header_list_size}),
       next_local_stream_(role == Role::client ? 1 : 2),
+      reset_tokens_(config.limits.reset_burst),
       receive_window_(frame::default_initial_window_size),
       overhead_(config.limits.overhead) {
     assembler_.set_limits({config_.limits.max_header_block_size, config_.limits.max_continuations});

@@ -63,8 +63,10 @@ void Connection::on_data(const frame::DataFrame& f) {
     if (!receive_window_.receive(length)) {
         return connection_error(ErrorCode::flow_control_error, "DATA beyond the connection window");
     }
-    overhead_.data(length, f.end_stream);
     stream::Stream* s = find(id);
+    // Padding does not make a frame useful: the small-frame rule looks at the data alone.
+    overhead_.data(static_cast<std::uint32_t>(f.data.size()), f.end_stream, s && !s->data_received);
+    if (s) s->data_received = true;
     if (!s || !stream::can_receive_data(s->state)) {
         return_connection_credit(length);  // discarded
         const ClosedStream* c = s ? nullptr : recently_closed(id);
@@ -140,7 +142,8 @@ void Connection::on_header_block(std::span<const std::uint8_t> block) {
     if (r.status == hpack::DecodeStatus::compression_error) {
         return connection_error(ErrorCode::compression_error, r.reason);
     }
-    const bool too_large = r.status == hpack::DecodeStatus::header_list_too_large;
+    const bool too_large = r.status == hpack::DecodeStatus::header_list_too_large ||
+                           fields_.size() - offset > config_.limits.max_header_count;
     if (too_large) ++counters_.header_lists_too_large;
     if (block_.push_promise) return on_push_block(offset, too_large);
 
@@ -184,13 +187,12 @@ void Connection::on_new_stream_headers(StreamId id, std::size_t offset, bool too
         stream::Stream& s = open_stream(id);
         transition(s, Input::recv_headers);
         if (block_.end_stream) transition(s, Input::recv_end_stream);
+        // Written without the application: counts like a control frame we answer with.
+        const std::size_t mark = out_.size();
         const hpack::HeaderField status[] = {{":status", "431"}};
         encode_headers(id, status, true);
-        if (find(id) && find(id)->state != State::closed) {
-            const std::size_t mark = out_.size();
-            frame::write_rst_stream(out_, id, ErrorCode::no_error);
-            after_control_write(mark);
-        }
+        if (!block_.end_stream) frame::write_rst_stream(out_, id, ErrorCode::no_error);
+        after_control_write(mark);
         streams_.erase(id);
         --peer_streams_open_;
         remember_closed(id, true);
@@ -317,6 +319,17 @@ void Connection::on_rst_stream(const frame::RstStreamFrame& f) {
     if (is_idle(f.stream_id)) return connection_error(ErrorCode::protocol_error, "RST_STREAM on an idle stream");
     ++counters_.resets_received;
     overhead_.reset();
+    // Token bucket on the caller's clock (without a clock it does not refill).
+    if (now_ > reset_refill_) {
+        const double seconds = std::chrono::duration<double>(now_ - reset_refill_).count();
+        if (reset_refill_ != Clock::time_point{}) {
+            reset_tokens_ = std::min<double>(config_.limits.reset_burst,
+                                             reset_tokens_ + seconds * config_.limits.reset_rate);
+        }
+        reset_refill_ = now_;
+    }
+    if (reset_tokens_ < 1) return trip(counters_.reset_flood_trips, "too many RST_STREAM frames");
+    reset_tokens_ -= 1;
     close_stream(f.stream_id, true, f.error_code, Initiator::remote);
 }
 

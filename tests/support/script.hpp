@@ -62,11 +62,15 @@ public:
         encoder.encode(views(fields), b);
         return b;
     }
+    // HEADERS (+ CONTINUATION when the block exceeds 16 KiB, as a real peer sends it).
     Bytes headers(StreamId id, const FieldList& fields, bool end_stream, bool end_headers = true) {
         frame::Buffer out;
         const Bytes b = block(fields);
-        std::uint8_t fl = (end_stream ? frame::flags::end_stream : 0) | (end_headers ? frame::flags::end_headers : 0);
-        frame::write_raw_frame(out, 1, fl, id, b);
+        if (end_headers) {
+            frame::write_headers(out, id, b, end_stream, frame::default_max_frame_size);
+            return out;
+        }
+        frame::write_raw_frame(out, 1, end_stream ? frame::flags::end_stream : 0, id, b);
         return out;
     }
     // h2spec's DummyHeaders(c, n): `n` fields of 4000-octet values, for CONTINUATION payloads.

@@ -44,6 +44,8 @@ struct Limits {
     // Decoded header list (name + value + 32 per field): above it a request gets 431 (server)
     // or the stream is reset (client). Also advertised as SETTINGS_MAX_HEADER_LIST_SIZE.
     std::uint32_t max_header_list_size = 16 * 1024;
+    // Fields in one header list: above it, like max_header_list_size (431 or reset).
+    std::uint32_t max_header_count = 100;
     // Octets of one header block as received (all its frames): above it, ENHANCE_YOUR_CALM.
     std::uint32_t max_header_block_size = 32 * 1024;
     // CONTINUATION frames in one header block: above it, ENHANCE_YOUR_CALM.
@@ -57,6 +59,10 @@ struct Limits {
     std::uint32_t max_buffered_data_per_stream = 64 * 1024;
     // Streams reset by us (RST_STREAM sent for a peer's error) over the connection's life.
     std::uint32_t max_local_resets = 200;
+    // RST_STREAM received, as a token bucket (rapid reset, CVE-2023-44487): `reset_burst`
+    // tokens, refilled at `reset_rate` per second of the caller's clock (set_time()).
+    std::uint32_t reset_burst = 1000;
+    std::uint32_t reset_rate = 33;
     // Priority signals kept for streams that do not exist yet (RFC 9218 PRIORITY_UPDATE).
     std::uint32_t max_idle_priorities = 100;
     OverheadConfig overhead;

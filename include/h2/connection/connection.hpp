@@ -68,6 +68,7 @@ struct ConnectionCounters {
     std::uint64_t settings_trips = 0;
     std::uint64_t control_queue_trips = 0;
     std::uint64_t local_reset_trips = 0;
+    std::uint64_t reset_flood_trips = 0;
     std::uint64_t idle_priority_trips = 0;
     std::uint64_t header_lists_too_large = 0;
 };
@@ -251,6 +252,8 @@ private:
     std::size_t closed_ring_next_ = 0;
     std::unordered_map<StreamId, std::pair<std::uint8_t, bool>> idle_priorities_map_;
     std::uint32_t local_resets_ = 0;
+    double reset_tokens_;
+    Clock::time_point reset_refill_{};
 
     flow::SendWindow send_window_;
     flow::ReceiveWindow receive_window_;

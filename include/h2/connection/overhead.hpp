@@ -29,9 +29,16 @@ public:
     void reset() noexcept { add(c_.reset_factor); }
 
     // DATA received: useful, but small non-final frames cost (averaged over two frames).
-    void data(std::uint32_t length, bool end_stream) noexcept {
+    // Unlike Tomcat, a stream's first DATA frame never costs: a short body sent as DATA and
+    // an empty DATA with END_STREAM (curl does that) is legitimate, on every stream.
+    void data(std::uint32_t length, bool end_stream, bool first_of_stream) noexcept {
         useful();
-        if (!end_stream) small(last_data_, length, c_.data_threshold);
+        if (end_stream) return;
+        if (first_of_stream) {
+            last_data_ = length;
+            return;
+        }
+        small(last_data_, length, c_.data_threshold);
     }
     // A WINDOW_UPDATE: small increments cost (averaged over two frames).
     void window_update(std::uint32_t increment) noexcept {
