@@ -259,7 +259,11 @@ stream::Stream& Connection::open_stream(StreamId id) {
 // RFC 9113 §5.1.1: an id above every id the peer (or we) used is idle.
 bool Connection::is_idle(StreamId id) const noexcept {
     if (id == 0) return false;
-    if (is_local(id)) return id >= next_local_stream_;
+    if (is_local(id)) {
+        if (id >= next_local_stream_) return true;
+        const auto it = streams_.find(id);
+        return it != streams_.end() && it->second.pending_open;  // the peer never saw it
+    }
     return id > last_peer_stream_;
 }
 
@@ -288,12 +292,18 @@ void Connection::close_stream(StreamId id, bool reset, ErrorCode code, Initiator
     // Credit held for data the application never released goes back to the connection.
     return_connection_credit(s->held);
     remember_closed(id, reset && who == Initiator::local);
+    const bool pending = s->pending_open;
     streams_.erase(id);
+    if (pending) {
+        pending_streams_.erase(std::find(pending_streams_.begin(), pending_streams_.end(), id));
+    }
     if (reset) {
         emit(StreamReset{id, code, who});
     } else {
         emit(StreamClosed{id});
     }
+    // A slot may have freed for a buffered request.
+    if (!pending_streams_.empty()) open_pending_streams();
 }
 
 void Connection::remember_closed(StreamId id, bool reset_by_us) {
@@ -362,6 +372,9 @@ void Connection::goaway(ErrorCode code, std::string_view debug) {
     if (code != ErrorCode::no_error) {
         closed_ = true;
         settings_deadline_.reset();
+        fail_pending_streams(FailReason::connection_closed);
+    } else {
+        fail_pending_streams(FailReason::goaway);
     }
 }
 

@@ -353,7 +353,8 @@ void Connection::on_settings(const frame::SettingsFrame& f) {
     const std::size_t mark = out_.size();
     frame::write_settings_ack(out_);
     after_control_write(mark);
-    emit(SettingsReceived{});
+    emit(SettingsReceived{stable(f.settings.payload(), input_)});
+    open_pending_streams();  // the limit may have risen
 }
 
 bool Connection::apply_peer_settings(const frame::SettingsFrame& f) {
@@ -383,6 +384,7 @@ bool Connection::apply_peer_settings(const frame::SettingsFrame& f) {
                         return false;
                     }
                     if (delta > 0 && st.has_output()) schedule(st);
+                    if (delta > 0) notify_writable(st);
                 }
                 break;
             }
@@ -423,6 +425,7 @@ void Connection::on_ping(const frame::PingFrame& f) {
 void Connection::on_goaway(const frame::GoawayFrame& f) {
     goaway_received_ = true;
     peer_last_stream_ = f.last_stream_id;
+    fail_pending_streams(FailReason::goaway);  // never sent: above any last id
     emit(GoawayReceived{f.last_stream_id, f.error_code, stable(f.debug_data, input_)});
     // §6.8: our streams above the last id were not processed; the application may retry them.
     std::vector<StreamId> dropped;
@@ -449,7 +452,9 @@ void Connection::on_window_update(const frame::WindowUpdateFrame& f) {
         }
         for (auto& [id, s] : streams_) {
             if (s.has_output() && s.send_window.available() > 0) schedule(s);
+            notify_writable(s);
         }
+        emit(WindowUpdateReceived{0, f.increment});
         return;
     }
     if (is_idle(f.stream_id)) return connection_error(ErrorCode::protocol_error, "WINDOW_UPDATE on an idle stream");
@@ -460,6 +465,8 @@ void Connection::on_window_update(const frame::WindowUpdateFrame& f) {
         return stream_error(f.stream_id, ErrorCode::flow_control_error, "stream window above 2^31-1");
     }
     if (s->has_output()) schedule(*s);
+    notify_writable(*s);
+    emit(WindowUpdateReceived{f.stream_id, f.increment});
 }
 
 void Connection::on_priority_update(const frame::PriorityUpdateFrame& f) {

@@ -80,19 +80,132 @@ StreamId Connection::submit_request(Fields fields, bool end_stream, SubmitError*
     if (closed_) return fail(SubmitError::connection_closed);
     if (goaway_sent_ || goaway_received_) return fail(SubmitError::going_away);
     if (next_local_stream_ > frame::max_stream_id) return fail(SubmitError::stream_ids_exhausted);
-    if (local_streams_open_ >= peer_.max_concurrent_streams) return fail(SubmitError::too_many_streams);
+    const bool at_limit = local_streams_open_ >= peer_.max_concurrent_streams || !pending_streams_.empty();
+    if (at_limit && (!config_.buffer_outbound_streams || pending_streams_.size() >= config_.max_buffered_streams)) {
+        return fail(SubmitError::too_many_streams);
+    }
     const StreamId id = next_local_stream_;
     next_local_stream_ += 2;
     stream::Stream& s = open_stream(id);
+    if (error) *error = SubmitError::none;
+    if (at_limit) {
+        // Buffered (Netty's StreamBufferingEncoder): the id is taken now, so requests still
+        // leave in id order; HPACK encoding waits until the HEADERS really goes out.
+        s.pending_open = true;
+        for (const auto& f : fields) s.pending_request.emplace_back(f.name, f.value);
+        s.pending_end_stream = end_stream;
+        pending_streams_.push_back(id);
+        return id;
+    }
+    start_request(s, fields, end_stream);
+    return id;
+}
+
+void Connection::start_request(stream::Stream& s, Fields fields, bool end_stream) {
     transition(s, Input::send_headers);
     s.headers_sent = true;
     for (const auto& f : fields) {
         if (f.name == ":method" && f.value == "HEAD") s.no_response_body = true;
     }
-    encode_headers(id, fields, end_stream);
+    encode_headers(s.id, fields, end_stream);
     if (end_stream) transition(s, Input::send_end_stream);
+    if (s.has_output()) schedule(s);
+}
+
+void Connection::open_pending_streams() {
+    while (!pending_streams_.empty() && !closed_ && !goaway_received_ &&
+           local_streams_open_ < peer_.max_concurrent_streams) {
+        const StreamId id = pending_streams_.front();
+        pending_streams_.pop_front();
+        stream::Stream* s = find(id);
+        if (!s) continue;  // reset while waiting
+        s->pending_open = false;
+        std::vector<hpack::HeaderField> fields;
+        for (const auto& [n, v] : s->pending_request) fields.push_back({n, v});
+        start_request(*s, fields, s->pending_end_stream);
+        if (stream::Stream* t = find(id)) t->pending_request.clear();
+    }
+}
+
+void Connection::fail_pending_streams(FailReason reason) {
+    while (!pending_streams_.empty()) {
+        const StreamId id = pending_streams_.front();
+        pending_streams_.pop_front();
+        if (streams_.erase(id)) emit(StreamFailed{id, reason});
+    }
+}
+
+StreamId Connection::submit_push_promise(StreamId associated, Fields request, SubmitError* error) {
+    auto fail = [&](SubmitError e) {
+        if (error) *error = e;
+        return StreamId{0};
+    };
+    if (role_ != Role::server) return fail(SubmitError::wrong_role);
+    if (closed_) return fail(SubmitError::connection_closed);
+    if (goaway_sent_ || goaway_received_) return fail(SubmitError::going_away);
+    if (!peer_.enable_push) return fail(SubmitError::push_disabled);
+    const stream::Stream* a = find(associated);
+    if (!a || is_local(associated)) return fail(SubmitError::no_such_stream);
+    if (a->state != State::open && a->state != State::half_closed_remote) return fail(SubmitError::wrong_state);
+    if (next_local_stream_ > frame::max_stream_id) return fail(SubmitError::stream_ids_exhausted);
+    const StreamId id = next_local_stream_;
+    next_local_stream_ += 2;
+    stream::Stream& s = open_stream(id);
+    transition(s, Input::send_push_promise);
+    block_buffer_.clear();
+    encoder_.encode(request, block_buffer_);
+    frame::write_push_promise(out_, associated, id, block_buffer_, peer_.max_frame_size);
     if (error) *error = SubmitError::none;
     return id;
+}
+
+SubmitError Connection::submit_priority_update(StreamId id, std::string_view value) {
+    if (role_ != Role::client) return SubmitError::wrong_role;
+    if (closed_) return SubmitError::connection_closed;
+    frame::write_priority_update(out_, id, value);
+    return SubmitError::none;
+}
+
+void Connection::submit_extension_frame(std::uint8_t type, std::uint8_t flags, StreamId id,
+                                        std::span<const std::uint8_t> payload) {
+    if (!closed_) frame::write_raw_frame(out_, type, flags, id, payload);
+}
+
+Connection::DataReservation Connection::reserve_data(StreamId id, std::uint32_t max, bool last,
+                                                     SubmitError* error) {
+    auto fail = [&](SubmitError e) {
+        if (error) *error = e;
+        return DataReservation{};
+    };
+    if (closed_) return fail(SubmitError::connection_closed);
+    stream::Stream* s = find(id);
+    if (!s) return fail(SubmitError::no_such_stream);
+    if (!s->headers_sent || s->pending_open || !stream::can_send_data(s->state) || s->buffered() > 0 ||
+        s->end_stream_pending || s->trailers_pending) {
+        return fail(SubmitError::wrong_state);
+    }
+    if (error) *error = SubmitError::none;
+    const std::int64_t window = std::min(s->send_window.available(), send_window_.available());
+    const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::int64_t>(
+        {std::int64_t{max}, window, std::int64_t{peer_.max_frame_size}, std::int64_t{config_.max_data_frame_size}}));
+    if (n == 0 && max > 0) {
+        s->writable_wanted = true;  // StreamWritable when a window opens
+        return {};
+    }
+    const bool end = last && n == max;
+    s->send_window.consume(n);
+    send_window_.consume(n);
+    counters_.data_octets_sent += n;
+    DataReservation r{n, frame::data_frame_header(id, n, end)};
+    if (end) finish_send(*s);
+    return r;
+}
+
+void Connection::notify_writable(stream::Stream& s) {
+    if (!s.writable_wanted || s.buffered() > 0) return;
+    if (std::min(s.send_window.available(), send_window_.available()) <= 0) return;
+    s.writable_wanted = false;
+    emit(StreamWritable{s.id});
 }
 
 void Connection::skip_stream_ids(StreamId next) noexcept {
@@ -104,7 +217,13 @@ SubmitError Connection::submit_response(StreamId id, Fields fields, bool end_str
     if (closed_) return SubmitError::connection_closed;
     stream::Stream* s = find(id);
     if (!s) return SubmitError::no_such_stream;
-    if (s->headers_sent || !stream::can_send_data(s->state)) return SubmitError::wrong_state;
+    if (s->headers_sent) return SubmitError::wrong_state;
+    if (s->state == State::reserved_local) {
+        // A pushed response opens the stream: it counts against the client's limit.
+        if (local_streams_open_ >= peer_.max_concurrent_streams) return SubmitError::too_many_streams;
+    } else if (!stream::can_send_data(s->state)) {
+        return SubmitError::wrong_state;
+    }
     const bool informational = !fields.empty() && fields[0].name == ":status" &&
                                !fields[0].value.empty() && fields[0].value[0] == '1';
     if (informational && end_stream) return SubmitError::wrong_state;
@@ -146,8 +265,8 @@ std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> d
     if (closed_) return fail(SubmitError::connection_closed);
     stream::Stream* s = find(id);
     if (!s) return fail(SubmitError::no_such_stream);
-    if (!s->headers_sent || s->end_stream_pending || s->trailers_pending ||
-        !stream::can_send_data(s->state)) {
+    if ((!s->headers_sent && !s->pending_open) || s->end_stream_pending || s->trailers_pending ||
+        s->pending_end_stream || (!s->pending_open && !stream::can_send_data(s->state))) {
         return fail(SubmitError::wrong_state);
     }
     if (s->send_offset > 0 && s->send_offset * 2 >= s->send_buffer.size()) {
@@ -184,12 +303,20 @@ void Connection::release_received_data(StreamId id, std::uint32_t n) {
     credit(*s, n);
 }
 
+void Connection::grow_connection_window(std::uint32_t n) {
+    if (closed_ || n == 0) return;
+    const std::uint64_t size = std::uint64_t{receive_window_.size()} + n;
+    if (size > frame::max_window_size) return;  // would overflow the peer's view (§6.9.1)
+    receive_window_.resize(static_cast<std::uint32_t>(size));
+    send_window_update(0, n);
+}
+
 // ---------------------------------------------------------------------------------------
 // The DATA scheduler (RFC 9218 §10): lower urgency first; within an urgency, incremental
 // streams take turns frame by frame, non-incremental ones go one after the other.
 
 void Connection::schedule(stream::Stream& s) {
-    if (s.scheduled) return;
+    if (s.scheduled || s.pending_open) return;
     s.scheduled = true;
     ready_[std::min<std::uint8_t>(s.urgency, 7)].push_back(s.id);
 }

@@ -81,6 +81,11 @@ struct Config {
     std::chrono::milliseconds settings_timeout{10000};
     // Largest DATA frame we write, besides the peer's SETTINGS_MAX_FRAME_SIZE.
     std::uint32_t max_data_frame_size = 16384;
+    // Client (Netty's StreamBufferingEncoder): requests beyond the peer's
+    // SETTINGS_MAX_CONCURRENT_STREAMS are queued, not refused, and start when a stream closes
+    // or the limit rises; a GOAWAY or the end of the connection fails them (StreamFailed).
+    bool buffer_outbound_streams = false;
+    std::uint32_t max_buffered_streams = 1000;
 };
 
 }  // namespace h2

@@ -121,8 +121,31 @@ public:
                             SubmitError* error = nullptr);
     // RST_STREAM from us.
     SubmitError reset_stream(StreamId id, ErrorCode code);
+    // Server push (RFC 9113 §8.4): PUSH_PROMISE on `associated` with the promised request;
+    // returns the promised (even) stream id, or 0 with `error`. Respond on it with
+    // submit_response().
+    StreamId submit_push_promise(StreamId associated, Fields request, SubmitError* error = nullptr);
+    // Client: RFC 9218 §7.1 reprioritization of one of our streams.
+    SubmitError submit_priority_update(StreamId id, std::string_view field_value);
+    // Any frame of a type this library does not know (RFC 9113 §5.5 extensions).
+    void submit_extension_frame(std::uint8_t type, std::uint8_t flags, StreamId id,
+                                std::span<const std::uint8_t> payload);
+
+    // Zero-copy bodies (the runtime's sendfile path, as Tomcat's): reserves one DATA frame of
+    // up to `max` octets within the windows and returns its 9-octet header. The caller writes
+    // the header and then that many octets of its own, right after everything
+    // pending_output() returned; so call it only when pending_output() is empty. With
+    // `last` and the whole `max` reserved, the frame carries END_STREAM. A reservation of 0
+    // means the windows are closed: a StreamWritable event follows when they open.
+    struct DataReservation {
+        std::uint32_t length = 0;
+        std::array<std::uint8_t, 9> header{};
+    };
+    DataReservation reserve_data(StreamId id, std::uint32_t max, bool last, SubmitError* error = nullptr);
     // Netty's consumeBytes: the application consumed `n` octets of DATA on the stream.
     void release_received_data(StreamId id, std::uint32_t n);
+    // Raises the connection's receive window by `n` (WINDOW_UPDATE on stream 0).
+    void grow_connection_window(std::uint32_t n);
 
     // PING with our own opaque data; the ACK comes as PingAcknowledged with the round trip.
     void submit_ping(const std::array<std::uint8_t, 8>& opaque_data);
@@ -212,6 +235,10 @@ private:
     bool write_stream_output(stream::Stream& s, std::size_t& budget);
     void send_window_update(StreamId id, std::uint32_t increment);
     bool apply_peer_settings(const frame::SettingsFrame& f);
+    void open_pending_streams();
+    void fail_pending_streams(FailReason reason);
+    void start_request(stream::Stream& s, Fields fields, bool end_stream);
+    void notify_writable(stream::Stream& s);
 
     Role role_;
     Config config_;
@@ -248,6 +275,7 @@ private:
     std::uint32_t local_streams_open_ = 0;
     StreamId last_peer_stream_ = 0;
     StreamId next_local_stream_;
+    std::deque<StreamId> pending_streams_;  // buffered requests, in id order
     std::array<ClosedStream, 128> closed_ring_{};
     std::size_t closed_ring_next_ = 0;
     std::unordered_map<StreamId, std::pair<std::uint8_t, bool>> idle_priorities_map_;

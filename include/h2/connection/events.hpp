@@ -54,7 +54,24 @@ struct StreamWritable {
     StreamId stream = 0;
 };
 
-struct SettingsReceived {};
+// The peer's SETTINGS (already applied); entries as the peer sent them.
+struct SettingsReceived {
+    std::span<const std::uint8_t> payload;  // 6 octets per entry: frame::SettingsView(payload)
+};
+
+// A WINDOW_UPDATE from the peer (stream 0: the connection window).
+struct WindowUpdateReceived {
+    StreamId stream = 0;
+    std::uint32_t increment = 0;
+};
+
+// A stream we created could not start: buffered behind the peer's concurrency limit, it was
+// failed by a GOAWAY or by the connection closing. The peer never saw it: safe to retry.
+enum class FailReason : std::uint8_t { goaway, connection_closed };
+struct StreamFailed {
+    StreamId stream = 0;
+    FailReason reason = FailReason::goaway;
+};
 struct SettingsAcknowledged {};
 
 struct PingReceived {
@@ -106,6 +123,7 @@ struct UnknownFrameReceived {
 using Event = std::variant<HeadersReceived, DataReceived, StreamReset, StreamClosed, StreamWritable,
                            SettingsReceived, SettingsAcknowledged, PingReceived, PingAcknowledged,
                            GoawayReceived, StreamNotProcessed, ConnectionError,
-                           PriorityUpdateReceived, PushPromiseReceived, UnknownFrameReceived>;
+                           PriorityUpdateReceived, PushPromiseReceived, UnknownFrameReceived,
+                           WindowUpdateReceived, StreamFailed>;
 
 }  // namespace h2

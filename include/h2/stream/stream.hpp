@@ -29,6 +29,9 @@ struct Stream {
 
     // Outbound message.
     bool headers_sent = false;
+    bool pending_open = false;  // buffered behind the peer's concurrency limit
+    std::vector<std::pair<std::string, std::string>> pending_request;
+    bool pending_end_stream = false;
     std::vector<std::uint8_t> send_buffer;  // submitted DATA not yet framed
     std::size_t send_offset = 0;            // framed up to here
     bool end_stream_pending = false;        // END_STREAM goes with the last buffered octet
