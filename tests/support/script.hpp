@@ -94,9 +94,16 @@ public:
     void send_headers(StreamId id, const FieldList& fields = get_request(), bool end_stream = true) {
         send(headers(id, fields, end_stream));
     }
+    // DATA, cut into frames of at most 16 KiB as a real peer would.
     void send_data(StreamId id, std::string_view data, bool end_stream, std::uint8_t pad = 0) {
         frame::Buffer out;
-        frame::write_data(out, id, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()}, end_stream, pad);
+        const std::size_t room = frame::default_max_frame_size - (pad ? pad + 1u : 0u);
+        do {
+            const std::size_t n = std::min(data.size(), room);
+            frame::write_data(out, id, {reinterpret_cast<const std::uint8_t*>(data.data()), n},
+                              end_stream && n == data.size(), pad);
+            data.remove_prefix(n);
+        } while (!data.empty());
         send(out);
     }
     void send_settings(std::vector<frame::Setting> s = {}) {
