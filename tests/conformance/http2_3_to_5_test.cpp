@@ -50,7 +50,7 @@ TEST_F(C, H2spec_http2_4_2_Case1_SendsADataFrameWith2To14Octets) {
 
 TEST_F(C, H2spec_http2_4_2_Case2_SendsALargeDataFrameThatExceedsMaxFrameSize) {
     s.send_headers(1, post_request(), false);
-    s.send_data(1, std::string(16385, 'x'), true);
+    s.send_raw(0, end_stream, 1, Bytes(16385, 'x'));  // one frame, one octet too large
     expect_connection_error("FRAME_SIZE_ERROR");
 }
 
