@@ -231,24 +231,21 @@ void Connection::stream_error(StreamId id, ErrorCode code, std::string_view reas
 // Streams
 
 stream::Stream* Connection::find(StreamId id) noexcept {
-    const auto it = streams_.find(id);
-    return it == streams_.end() ? nullptr : &it->second;
+    return streams_.find(id);
 }
 
 std::optional<stream::State> Connection::stream_state(StreamId id) const noexcept {
-    const auto it = streams_.find(id);
-    if (it != streams_.end()) return it->second.state;
+    if (const stream::Stream* s = streams_.find(id)) return s->state;
     return is_idle(id) ? stream::State::idle : stream::State::closed;
 }
 
 std::int64_t Connection::stream_send_window(StreamId id) const noexcept {
-    const auto it = streams_.find(id);
-    return it == streams_.end() ? 0 : it->second.send_window.value();
+    const stream::Stream* s = streams_.find(id);
+    return s ? s->send_window.value() : 0;
 }
 
 stream::Stream& Connection::open_stream(StreamId id) {
-    stream::Stream& s = streams_[id];
-    s.id = id;
+    stream::Stream& s = streams_.insert(id);
     s.send_window = flow::SendWindow(peer_.initial_window_size);
     s.receive_window = flow::ReceiveWindow(local_acked_ ? local_.initial_window_size
                                                         : frame::default_initial_window_size);
@@ -261,8 +258,8 @@ bool Connection::is_idle(StreamId id) const noexcept {
     if (id == 0) return false;
     if (is_local(id)) {
         if (id >= next_local_stream_) return true;
-        const auto it = streams_.find(id);
-        return it != streams_.end() && it->second.pending_open;  // the peer never saw it
+        const stream::Stream* s = streams_.find(id);
+        return s && s->pending_open;  // the peer never saw it
     }
     return id > last_peer_stream_;
 }

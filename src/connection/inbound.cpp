@@ -341,7 +341,7 @@ void Connection::on_settings(const frame::SettingsFrame& f) {
         settings_deadline_.reset();
         reader_.set_max_frame_size(local_.max_frame_size);
         decoder_.set_max_table_size(local_.header_table_size);
-        for (auto& [id, s] : streams_) s.receive_window.resize(local_.initial_window_size);
+        for (stream::Stream& s : streams_) s.receive_window.resize(local_.initial_window_size);
         emit(SettingsAcknowledged{});
         return;
     }
@@ -377,7 +377,7 @@ bool Connection::apply_peer_settings(const frame::SettingsFrame& f) {
                 // RFC 9113 §6.9.2: the difference applies to every stream's send window.
                 const std::int64_t delta = std::int64_t{s.value} - peer_.initial_window_size;
                 peer_.initial_window_size = s.value;
-                for (auto& [id, st] : streams_) {
+                for (stream::Stream& st : streams_) {
                     if (!st.send_window.apply_initial_window_delta(delta)) {
                         connection_error(ErrorCode::flow_control_error,
                                          "SETTINGS_INITIAL_WINDOW_SIZE overflows a stream window");
@@ -429,13 +429,12 @@ void Connection::on_goaway(const frame::GoawayFrame& f) {
     emit(GoawayReceived{f.last_stream_id, f.error_code, stable(f.debug_data, input_)});
     // §6.8: our streams above the last id were not processed; the application may retry them.
     std::vector<StreamId> dropped;
-    for (const auto& [id, s] : streams_) {
-        if (is_local(id) && id > f.last_stream_id) dropped.push_back(id);
+    for (const stream::Stream& s : streams_) {
+        if (is_local(s.id) && s.id > f.last_stream_id) dropped.push_back(s.id);
     }
     std::sort(dropped.begin(), dropped.end());
     for (StreamId id : dropped) {
-        stream::Stream& s = streams_.at(id);
-        transition(s, Input::recv_rst_stream);
+        transition(*streams_.find(id), Input::recv_rst_stream);
         streams_.erase(id);
         emit(StreamNotProcessed{id});
     }
@@ -450,7 +449,7 @@ void Connection::on_window_update(const frame::WindowUpdateFrame& f) {
         if (!send_window_.increase(f.increment)) {
             return connection_error(ErrorCode::flow_control_error, "connection window above 2^31-1");
         }
-        for (auto& [id, s] : streams_) {
+        for (stream::Stream& s : streams_) {
             if (s.has_output() && s.send_window.available() > 0) schedule(s);
             notify_writable(s);
         }

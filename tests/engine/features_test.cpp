@@ -35,7 +35,8 @@ TEST(StreamBuffering, RequestsBeyondTheLimitWaitAndStartWhenAStreamCloses) {
 TEST(StreamBuffering, ARaisedLimitStartsBufferedRequestsWithTheirData) {
     Script s{Connection::client(buffering())};
     s.client_handshake({{3, 0}});
-    const auto req = views(post_request());
+    const FieldList post = post_request();
+    const auto req = views(post);
     const StreamId id = s.conn.submit_request(req, false);
     EXPECT_EQ(s.conn.submit_data(id, bytes("queued body"), true), 11u);
     EXPECT_EQ(find_frame(s.frames(), "HEADERS"), "");
@@ -120,7 +121,8 @@ TEST(ServerPush, PromisedStreamCarriesAResponse) {
     const auto req = views(get_request());
     const StreamId id = l.client.submit_request(req, true);
     l.pump();
-    const auto promised_req = views({{":method", "GET"}, {":scheme", "http"}, {":path", "/app.js"}, {":authority", "localhost"}});
+    const FieldList promised_fields{{":method", "GET"}, {":scheme", "http"}, {":path", "/app.js"}, {":authority", "localhost"}};
+    const auto promised_req = views(promised_fields);
     SubmitError e{};
     const StreamId p = l.server.submit_push_promise(id, promised_req, &e);
     ASSERT_EQ(e, SubmitError::none);

@@ -49,7 +49,8 @@ TEST(Loopback, SettingsAreExchangedAndAcknowledgedBothWays) {
 
 TEST(Loopback, UploadLargerThanEveryWindowArrivesWhole) {
     Loopback l;
-    const auto req = views(post_request());
+    const FieldList post = post_request();
+    const auto req = views(post);
     const StreamId id = l.client.submit_request(req, false);
     std::string body(1 << 20, '\0');
     for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
@@ -69,7 +70,8 @@ TEST(Loopback, ManualCreditReleaseHoldsTheSenderAtTheWindow) {
     server_config.auto_release = false;
     server_config.connection_window = 65535;
     Loopback l({}, server_config);
-    const auto req = views(post_request());
+    const FieldList post = post_request();
+    const auto req = views(post);
     const StreamId id = l.client.submit_request(req, false);
     const std::string chunk(60000, 'x');
     for (int i = 0; i < 3; ++i) {
@@ -84,7 +86,8 @@ TEST(Loopback, ManualCreditReleaseHoldsTheSenderAtTheWindow) {
 
 TEST(Loopback, TrailersBothWays) {
     Loopback l;
-    const auto req = views(post_request());
+    const FieldList post = post_request();
+    const auto req = views(post);
     const StreamId id = l.client.submit_request(req, false);
     l.client.submit_data(id, bytes("body"), false);
     const hpack::HeaderField trailers[] = {{"x-checksum", "1234"}};
@@ -222,7 +225,8 @@ TEST(Loopback, RandomSplitsGiveTheSameConversation) {
     for (int round = 0; round < 20; ++round) {
         Loopback l;
         l.random_split = &rng;
-        const auto req = views(post_request());
+        const FieldList post = post_request();
+        const auto req = views(post);
         std::vector<StreamId> ids;
         for (int i = 0; i < 5; ++i) {
             ids.push_back(l.client.submit_request(req, false));

@@ -28,11 +28,13 @@ inline FieldList post_request(std::string content_length = "") {
     return f;
 }
 
+// Views into `l`, which must outlive them (hence no overload for temporaries).
 inline std::vector<hpack::HeaderField> views(const FieldList& l) {
     std::vector<hpack::HeaderField> v;
     for (const auto& [n, x] : l) v.push_back({n, x});
     return v;
 }
+std::vector<hpack::HeaderField> views(FieldList&&) = delete;
 
 // Plays the other side of `conn`.
 class Script {

@@ -28,6 +28,7 @@
 #include "h2/hpack/decoder.hpp"
 #include "h2/hpack/encoder.hpp"
 #include "h2/stream/stream.hpp"
+#include "h2/stream/table.hpp"
 
 namespace h2 {
 
@@ -270,7 +271,7 @@ private:
     std::vector<FieldsFixup> fixups_;
     hpack::Arena scratch_;  // copies of payloads that must outlive the reader's buffer
 
-    std::unordered_map<StreamId, stream::Stream> streams_;
+    stream::StreamTable streams_;
     std::uint32_t peer_streams_open_ = 0;
     std::uint32_t local_streams_open_ = 0;
     StreamId last_peer_stream_ = 0;

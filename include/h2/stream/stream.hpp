@@ -44,6 +44,11 @@ struct Stream {
     std::uint8_t urgency = 3;
     bool incremental = false;
 
+    std::size_t table_position = 0;  // StreamTable's bookkeeping
+
+    // Back to a fresh record for `id`, keeping the buffers' capacity.
+    void reset(StreamId id);
+
     std::size_t buffered() const noexcept { return send_buffer.size() - send_offset; }
     bool has_output() const noexcept { return buffered() > 0 || end_stream_pending || trailers_pending; }
 };
