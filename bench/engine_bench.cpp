@@ -22,6 +22,13 @@
 
 static std::atomic<std::uint64_t> g_allocations{0};
 
+// nghttp2 allocates with malloc, through this hook when given one (nghttp2_mem).
+static void* ng_malloc(std::size_t n, void*) { g_allocations.fetch_add(1, std::memory_order_relaxed); return std::malloc(n); }
+static void ng_free(void* p, void*) { std::free(p); }
+static void* ng_calloc(std::size_t n, std::size_t m, void*) { g_allocations.fetch_add(1, std::memory_order_relaxed); return std::calloc(n, m); }
+static void* ng_realloc(void* p, std::size_t n, void*) { g_allocations.fetch_add(1, std::memory_order_relaxed); return std::realloc(p, n); }
+static nghttp2_mem g_ng_mem{nullptr, ng_malloc, ng_free, ng_calloc, ng_realloc};
+
 void* operator new(std::size_t n) {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
     if (void* p = std::malloc(n ? n : 1)) return p;
@@ -52,8 +59,30 @@ struct Libh2Pair {
     std::vector<h2::Event> events;
     std::vector<std::uint8_t> body;
     std::size_t received = 0;
+    // Zero-copy mode: bodies go out through reserve_data(): the application writes each
+    // DATA frame's octets once, next to the header, as nghttp2's data provider does.
+    bool zero_copy = false;
+    std::vector<std::pair<h2::StreamId, std::size_t>> bodies;  // stream, octets left
+    std::vector<std::uint8_t> wire;
 
-    explicit Libh2Pair(std::size_t body_size) : body(body_size, 'x') { pump(); }
+    explicit Libh2Pair(std::size_t body_size, bool reserve = false) : body(body_size, 'x'), zero_copy(reserve) { pump(); }
+
+    // Server bodies through reservations, straight to the client.
+    void send_reserved() {
+        for (auto& [id, left] : bodies) {
+            while (left > 0) {
+                const auto r = server.reserve_data(id, static_cast<std::uint32_t>(left), true);
+                if (r.length == 0) break;
+                wire.assign(r.header.begin(), r.header.end());
+                wire.resize(wire.size() + r.length, 'x');  // the application's single write
+                left -= r.length;
+                events.clear();
+                client.receive(wire, events);
+                handle(client);
+            }
+        }
+        std::erase_if(bodies, [](const auto& b) { return b.second == 0; });
+    }
 
     void move(h2::Connection& from, h2::Connection& to) {
         for (auto out = from.pending_output(); !out.empty(); out = from.pending_output()) {
@@ -67,16 +96,19 @@ struct Libh2Pair {
         for (const auto& ev : events) {
             if (const auto* h = std::get_if<h2::HeadersReceived>(&ev); h && h->kind == h2::HeadersKind::request) {
                 at.submit_response(h->stream, kResponse, body.empty());
-                if (!body.empty()) at.submit_data(h->stream, body, true);
+                if (body.empty()) continue;
+                if (zero_copy) bodies.emplace_back(h->stream, body.size());
+                else at.submit_data(h->stream, body, true);
             } else if (const auto* d = std::get_if<h2::DataReceived>(&ev)) {
                 received += d->data.size();
             }
         }
     }
     void pump() {
-        for (int i = 0; i < 8 && (client.has_pending_output() || server.has_pending_output()); ++i) {
+        for (int i = 0; i < 8 && (client.has_pending_output() || server.has_pending_output() || !bodies.empty()); ++i) {
             move(client, server);
             move(server, client);
+            if (!bodies.empty()) send_reserved();
         }
     }
     void exchange() {
@@ -138,11 +170,11 @@ struct NgPair {
         nghttp2_session_callbacks* cb = nullptr;
         nghttp2_session_callbacks_new(&cb);
         nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_server_frame);
-        nghttp2_session_server_new(&server, cb, this);
+        nghttp2_session_server_new3(&server, cb, this, nullptr, &g_ng_mem);
         nghttp2_session_callbacks_del(cb);
         nghttp2_session_callbacks_new(&cb);
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_client_data);
-        nghttp2_session_client_new(&client, cb, this);
+        nghttp2_session_client_new3(&client, cb, this, nullptr, &g_ng_mem);
         nghttp2_session_callbacks_del(cb);
         // The same flow-control start as libh2's defaults: a 1 MiB connection window.
         nghttp2_submit_settings(client, 0, nullptr, 0);
@@ -179,8 +211,14 @@ struct NgPair {
 };
 
 template <class Pair>
+Pair make(std::size_t body, bool reserve) {
+    if constexpr (std::is_same_v<Pair, Libh2Pair>) return Pair(body, reserve);
+    else return Pair(body);
+}
+
+template <class Pair, bool Reserve = false>
 void run(benchmark::State& state) {
-    Pair pair(static_cast<std::size_t>(state.range(0)));
+    Pair pair = make<Pair>(static_cast<std::size_t>(state.range(0)), Reserve);
     for (int i = 0; i < 100; ++i) pair.exchange();  // warm up: tables and buffers at size
     const std::uint64_t before = g_allocations.load();
     for (auto _ : state) pair.exchange();
@@ -193,8 +231,10 @@ void run(benchmark::State& state) {
 }
 
 void BM_Exchange_libh2(benchmark::State& s) { run<Libh2Pair>(s); }
+void BM_Exchange_libh2_reserve(benchmark::State& s) { run<Libh2Pair, true>(s); }
 void BM_Exchange_nghttp2(benchmark::State& s) { run<NgPair>(s); }
 BENCHMARK(BM_Exchange_libh2)->Arg(0)->Arg(16384);
+BENCHMARK(BM_Exchange_libh2_reserve)->Arg(16384);
 BENCHMARK(BM_Exchange_nghttp2)->Arg(0)->Arg(16384);
 
 class TableReporter : public benchmark::ConsoleReporter {
@@ -214,8 +254,39 @@ public:
 
 }  // namespace
 
+// Exactly `n` exchanges, for callgrind: valgrind --tool=callgrind --toggle-collect='*run_fixed*'
+//   h2_bench_engine --fixed=libh2|nghttp2 --body=N --exchanges=N
+template <class Pair>
+__attribute__((noinline)) std::size_t run_fixed(Pair& pair, int n) {
+    for (int i = 0; i < n; ++i) pair.exchange();
+    return pair.received;
+}
+
+int fixed_mode(const std::string& impl, std::size_t body, int n) {
+    if (impl == "libh2") {
+        Libh2Pair p(body);
+        for (int i = 0; i < 100; ++i) p.exchange();
+        std::cout << run_fixed(p, n) << "\n";
+    } else {
+        NgPair p(body);
+        for (int i = 0; i < 100; ++i) p.exchange();
+        std::cout << run_fixed(p, n) << "\n";
+    }
+    return 0;
+}
+
 int main(int argc, char** argv) {
     std::string table_path = "engine-bench.md";
+    std::string fixed;
+    std::size_t body = 0;
+    int exchanges = 10000;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a.rfind("--fixed=", 0) == 0) fixed = a.substr(8);
+        if (a.rfind("--body=", 0) == 0) body = std::stoul(a.substr(7));
+        if (a.rfind("--exchanges=", 0) == 0) exchanges = std::stoi(a.substr(12));
+    }
+    if (!fixed.empty()) return fixed_mode(fixed, body, exchanges);
     std::vector<char*> args;
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
@@ -239,12 +310,17 @@ int main(int argc, char** argv) {
     t.precision(2);
     t << "\n| exchange (GET, in memory) | libh2 exchanges/s | nghttp2 exchanges/s | libh2 / nghttp2 | libh2 allocs/exchange | nghttp2 allocs/exchange |\n"
       << "|---|---|---|---|---|---|\n";
-    for (const char* body : {"0", "16384"}) {
-        const auto ours = find(std::string("BM_Exchange_libh2/") + body);
-        const auto theirs = find(std::string("BM_Exchange_nghttp2/") + body);
+    const std::pair<const char*, const char*> rows[] = {
+        {"BM_Exchange_libh2/0", "response body 0 octets"},
+        {"BM_Exchange_libh2/16384", "response body 16384 octets, submit_data (buffered)"},
+        {"BM_Exchange_libh2_reserve/16384", "response body 16384 octets, reserve_data (written once)"}};
+    for (const auto& [name, label] : rows) {
+        const std::string size = std::string(name).substr(std::string(name).find('/'));
+        const auto ours = find(name);
+        const auto theirs = find("BM_Exchange_nghttp2" + size);
         const double a = ours.first > 0 ? 1e9 / ours.first : 0, b = theirs.first > 0 ? 1e9 / theirs.first : 0;
-        t << "| response body " << body << " octets | " << a << " | " << b << " | " << (b > 0 ? a / b : 0)
-          << "x | " << ours.second << " | " << theirs.second << " |\n";
+        t << "| " << label << " | " << a << " | " << b << " | " << (b > 0 ? a / b : 0) << "x | "
+          << ours.second << " | " << theirs.second << " |\n";
     }
     std::cout << t.str();
     std::ofstream(table_path) << t.str();

@@ -1,23 +1,35 @@
 #include "h2/connection/http_fields.hpp"
 
+#include <array>
+
 namespace h2::http {
 namespace {
 
-// RFC 9113 §8.2.1: no octet in 0x00-0x20, 0x41-0x5a (uppercase) or 0x7f-0xff, and no colon
-// (a pseudo-header's leading colon is checked by the caller).
-bool valid_name(std::string_view n) noexcept {
-    if (n.empty()) return false;
-    for (unsigned char c : n) {
-        if (c <= 0x20 || (c >= 'A' && c <= 'Z') || c >= 0x7f || c == ':') return false;
+// Octet classes, one table lookup per octet.
+constexpr std::uint8_t kNameOk = 1, kValueOk = 2;
+constexpr std::array<std::uint8_t, 256> kOctets = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        // RFC 9113 §8.2.1: names exclude 0x00-0x20, 0x41-0x5a (uppercase), 0x7f-0xff and ':'
+        // (a pseudo-header's leading colon is checked by the caller).
+        if (c > 0x20 && !(c >= 'A' && c <= 'Z') && c < 0x7f && c != ':') t[c] |= kNameOk;
+        // Values exclude NUL, LF and CR.
+        if (c != 0 && c != '\n' && c != '\r') t[c] |= kValueOk;
     }
-    return true;
+    return t;
+}();
+
+bool all_of_class(std::string_view s, std::uint8_t cls) noexcept {
+    std::uint8_t acc = cls;
+    for (unsigned char c : s) acc &= kOctets[c];
+    return acc == cls;
 }
+
+bool valid_name(std::string_view n) noexcept { return !n.empty() && all_of_class(n, kNameOk); }
 
 // RFC 9113 §8.2.1: no NUL, LF or CR, and no leading or trailing SP or HTAB.
 bool valid_value(std::string_view v) noexcept {
-    for (unsigned char c : v) {
-        if (c == 0 || c == '\n' || c == '\r') return false;
-    }
+    if (!all_of_class(v, kValueOk)) return false;
     if (!v.empty()) {
         const char first = v.front(), last = v.back();
         if (first == ' ' || first == '\t' || last == ' ' || last == '\t') return false;

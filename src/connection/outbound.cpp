@@ -269,6 +269,9 @@ std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> d
         s->pending_end_stream || (!s->pending_open && !stream::can_send_data(s->state))) {
         return fail(SubmitError::wrong_state);
     }
+    if (error) *error = SubmitError::none;
+    // Buffered, then framed by the scheduler in pending_output(): framing now would send this
+    // body ahead of more urgent ones submitted before the output is read (RFC 9218).
     if (s->send_offset > 0 && s->send_offset * 2 >= s->send_buffer.size()) {
         s->send_buffer.erase(s->send_buffer.begin(), s->send_buffer.begin() + static_cast<std::ptrdiff_t>(s->send_offset));
         s->send_offset = 0;
@@ -280,8 +283,11 @@ std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> d
     if (n == data.size() && end_stream) s->end_stream_pending = true;
     if (n < data.size()) s->writable_wanted = true;
     if (s->has_output()) schedule(*s);
-    if (error) *error = SubmitError::none;
     return n;
+}
+
+bool Connection::any_stream_ready() const noexcept {
+    return std::any_of(ready_.begin(), ready_.end(), [](const auto& q) { return !q.empty(); });
 }
 
 SubmitError Connection::reset_stream(StreamId id, ErrorCode code) {
@@ -412,8 +418,7 @@ void Connection::consume_output(std::size_t n) noexcept {
 
 bool Connection::has_pending_output() const noexcept {
     if (out_head_ < out_.size()) return true;
-    if (closed_) return false;
-    return std::any_of(ready_.begin(), ready_.end(), [](const auto& q) { return !q.empty(); });
+    return !closed_ && any_stream_ready();
 }
 
 }  // namespace h2

@@ -25,6 +25,17 @@ void copy(std::uint8_t* dst, Bytes src) {
     if (!src.empty()) std::memcpy(dst, src.data(), src.size());
 }
 
+// Appends a frame header and a payload of `prefix` then `body`, copying each octet once
+// (resize() would zero-fill the payload first).
+void append_copy(Buffer& out, Type type, std::uint8_t fl, StreamId id, Bytes prefix, Bytes body) {
+    std::uint8_t h[header_size];
+    write_header(h, {static_cast<std::uint32_t>(prefix.size() + body.size()), static_cast<std::uint8_t>(type), fl, id});
+    out.reserve(out.size() + header_size + prefix.size() + body.size());
+    out.insert(out.end(), h, h + header_size);
+    out.insert(out.end(), prefix.begin(), prefix.end());
+    out.insert(out.end(), body.begin(), body.end());
+}
+
 void write_priority_fields(std::uint8_t* p, const PrioritySpec& s) {
     write_u32(p, (s.dependency & max_stream_id) | (s.exclusive ? 0x80000000u : 0u));
     p[4] = s.weight;
@@ -35,7 +46,7 @@ void write_continuations(Buffer& out, StreamId id, Bytes rest, std::uint32_t max
     while (!rest.empty()) {
         const std::size_t n = std::min<std::size_t>(rest.size(), max_frame_size);
         const std::uint8_t fl = n == rest.size() ? flags::end_headers : 0;
-        copy(append_frame(out, Type::continuation, fl, id, n), rest.first(n));
+        append_copy(out, Type::continuation, fl, id, {}, rest.first(n));
         rest = rest.subspan(n);
     }
 }
@@ -43,13 +54,13 @@ void write_continuations(Buffer& out, StreamId id, Bytes rest, std::uint32_t max
 }  // namespace
 
 void write_raw_frame(Buffer& out, std::uint8_t type, std::uint8_t fl, StreamId id, Bytes payload) {
-    copy(append_frame(out, type, fl, id, payload.size()), payload);
+    append_copy(out, static_cast<Type>(type), fl, id, {}, payload);
 }
 
 void write_data(Buffer& out, StreamId id, Bytes data, bool end_stream, std::uint8_t pad_length) {
     std::uint8_t fl = end_stream ? flags::end_stream : 0;
     if (pad_length == 0) {
-        copy(append_frame(out, Type::data, fl, id, data.size()), data);
+        append_copy(out, Type::data, fl, id, {}, data);
         return;
     }
     fl |= flags::padded;
@@ -74,9 +85,9 @@ void write_headers(Buffer& out, StreamId id, Bytes block, bool end_stream,
     std::uint8_t fl = end_stream ? flags::end_stream : 0;
     if (first == block.size()) fl |= flags::end_headers;
     if (priority) fl |= flags::priority;
-    std::uint8_t* p = append_frame(out, Type::headers, fl, id, fixed + first);
-    if (priority) write_priority_fields(p, *priority);
-    copy(p + fixed, block.first(first));
+    std::uint8_t prio[5];
+    if (priority) write_priority_fields(prio, *priority);
+    append_copy(out, Type::headers, fl, id, {prio, fixed}, block.first(first));
     write_continuations(out, id, block.subspan(first), max_frame_size);
 }
 

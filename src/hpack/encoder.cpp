@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "h2/hpack/hash.hpp"
 #include "h2/hpack/huffman.hpp"
 #include "h2/hpack/integer.hpp"
 #include "h2/hpack/static_table.hpp"
@@ -10,9 +11,10 @@
 namespace h2::hpack {
 namespace {
 
-constexpr std::uint32_t fnv(std::string_view s, std::uint32_t h = 2166136261u) noexcept {
-    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    return h;
+// The same name hash as the static table's, so one hash serves both lookups.
+std::uint32_t hash_name(std::string_view s) noexcept { return hash_string(s); }
+std::uint32_t hash_field(std::string_view value, std::uint32_t name_hash) noexcept {
+    return hash_string(value, std::uint64_t{name_hash} << 32 | 0x76616c75);
 }
 
 std::size_t next_power_of_two(std::size_t n) {
@@ -78,7 +80,7 @@ std::uint64_t Encoder::find_full(std::string_view name, std::string_view value,
         const Link& l = links_[(s - 1) & link_mask_];
         if (l.full_hash == h) {
             const DynamicTable::Entry e = table_.by_sequence(s - 1);
-            if (e.name == name && e.value == value) return s;
+            if (same(e.value, value) && same(e.name, name)) return s;
         }
         s = l.next_full;
     }
@@ -88,7 +90,7 @@ std::uint64_t Encoder::find_full(std::string_view name, std::string_view value,
 std::uint64_t Encoder::find_name(std::string_view name, std::uint32_t h) const {
     for (std::uint64_t s = by_name_[h & bucket_mask_]; s > table_.oldest_sequence();) {
         const Link& l = links_[(s - 1) & link_mask_];
-        if (l.name_hash == h && table_.by_sequence(s - 1).name == name) return s;
+        if (l.name_hash == h && same(table_.by_sequence(s - 1).name, name)) return s;
         s = l.next_name;
     }
     return 0;
@@ -97,8 +99,8 @@ std::uint64_t Encoder::find_name(std::string_view name, std::uint32_t h) const {
 void Encoder::insert(std::string_view name, std::string_view value) {
     if (!table_.insert(name, value)) return;
     const std::uint64_t seq = table_.newest_sequence();
-    const std::uint32_t hn = fnv(name);
-    const std::uint32_t hf = fnv(value, hn ^ 0x9e3779b9u);
+    const std::uint32_t hn = hash_name(name);
+    const std::uint32_t hf = hash_field(value, hn);
     std::uint64_t& full_head = by_full_[hf & bucket_mask_];
     std::uint64_t& name_head = by_name_[hn & bucket_mask_];
     links_[seq & link_mask_] = {hf, hn, full_head, name_head};
@@ -135,13 +137,13 @@ std::uint8_t* encode_string(std::uint8_t* p, std::string_view s) {
 }  // namespace
 
 std::uint8_t* Encoder::encode_field(const HeaderField& f, std::uint8_t* p) {
-    const StaticMatch st = find_static(f.name, f.value);
+    const std::uint32_t hn = hash_name(f.name);
+    const StaticMatch st = find_static(f.name, f.value, hn);
     if (st.full != 0) return encode_integer(p, 0x80, 7, st.full);  // §6.1
 
-    const std::uint32_t hn = fnv(f.name);
     const Indexing how = choose_indexing(f, options_, table_.max_size());
     if (how != Indexing::never) {
-        const std::uint32_t hf = fnv(f.value, hn ^ 0x9e3779b9u);
+        const std::uint32_t hf = hash_field(f.value, hn);
         if (std::uint64_t s = find_full(f.name, f.value, hf)) {
             return encode_integer(p, 0x80, 7, table_.index_of(s - 1));  // §6.1
         }

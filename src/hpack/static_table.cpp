@@ -1,15 +1,13 @@
 #include "h2/hpack/static_table.hpp"
 
+#include "h2/hpack/hash.hpp"
+
 namespace h2::hpack {
 namespace {
 
 constexpr std::size_t kSlots = 128;  // power of two, above twice the 52 distinct names
 
-constexpr std::uint32_t hash_name(std::string_view s) noexcept {
-    std::uint32_t h = 2166136261u;  // FNV-1a
-    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    return h;
-}
+constexpr std::uint32_t hash_name(std::string_view s) noexcept { return hash_string(s); }
 
 // slot -> index of the first static entry with that name (0 = empty), linear probing.
 constexpr std::array<std::uint8_t, kSlots> build_name_slots() {
@@ -28,15 +26,19 @@ constexpr std::array<std::uint8_t, kSlots> kNameSlots = build_name_slots();
 }  // namespace
 
 StaticMatch find_static(std::string_view name, std::string_view value) noexcept {
-    std::size_t s = hash_name(name) & (kSlots - 1);
+    return find_static(name, value, hash_name(name));
+}
+
+StaticMatch find_static(std::string_view name, std::string_view value, std::uint32_t name_hash) noexcept {
+    std::size_t s = name_hash & (kSlots - 1);
     for (;;) {
         const std::uint8_t first = kNameSlots[s];
         if (first == 0) return {};
-        if (static_table[first].name == name) {
+        if (same(static_table[first].name, name)) {
             StaticMatch m{0, first};
             // Entries with the same name are adjacent (RFC 7541 Appendix A).
-            for (std::size_t i = first; i <= static_table_size && static_table[i].name == name; ++i) {
-                if (static_table[i].value == value) {
+            for (std::size_t i = first; i <= static_table_size && static_table[i].name == static_table[first].name; ++i) {
+                if (same(static_table[i].value, value)) {
                     m.full = static_cast<std::uint8_t>(i);
                     break;
                 }

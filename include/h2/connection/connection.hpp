@@ -234,6 +234,7 @@ private:
     void schedule(stream::Stream& s);
     void fill_data();
     bool write_stream_output(stream::Stream& s, std::size_t& budget);
+    bool any_stream_ready() const noexcept;
     void send_window_update(StreamId id, std::uint32_t increment);
     bool apply_peer_settings(const frame::SettingsFrame& f);
     void open_pending_streams();

@@ -86,6 +86,8 @@ struct StaticMatch {
 };
 
 // Finds `name` (and `value`) in the static table, by hash: no string scan over the table.
+// `name_hash` is hash_string(name) (hpack/hash.hpp), for callers that have it already.
+StaticMatch find_static(std::string_view name, std::string_view value, std::uint32_t name_hash) noexcept;
 StaticMatch find_static(std::string_view name, std::string_view value) noexcept;
 
 }  // namespace h2::hpack
