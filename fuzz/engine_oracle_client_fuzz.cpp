@@ -1,17 +1,19 @@
 // libh2 client (driven by the input) <-> nghttp2 server; see nghttp2_oracle.hpp.
+#include <deque>
+
 #include "nghttp2_oracle.hpp"
 
 namespace {
 std::size_t response_size = 0;
+std::deque<std::size_t> response_left;  // one counter per response (nghttp2 keeps pointers)
 
 int on_request(nghttp2_session* s, const nghttp2_frame* f, void* user) {
     auto* oracle = static_cast<h2::fuzz::Oracle*>(user);
     (void)oracle;
     if (f->hd.type == NGHTTP2_HEADERS && (f->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
-        static std::size_t left;
-        left = response_size;
+        response_left.push_back(response_size);
         nghttp2_data_provider prd{};
-        prd.source.ptr = &left;
+        prd.source.ptr = &response_left.back();
         prd.read_callback = h2::fuzz::Oracle::read_body;
         nghttp2_nv nva[] = {{(std::uint8_t*)":status", (std::uint8_t*)"200", 7, 3, 0}};
         nghttp2_submit_response(s, f->hd.stream_id, nva, 1, &prd);
@@ -22,6 +24,7 @@ int on_request(nghttp2_session* s, const nghttp2_frame* f, void* user) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace h2;
+    response_left.clear();
     fuzz::Oracle peer(true);
     nghttp2_session_callbacks* cb = nullptr;
     nghttp2_session_callbacks_new(&cb);
@@ -62,9 +65,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (int round = 0; round < 50; ++round) {
             events.clear();
             peer.to(client, events);
-            for (const Event& ev : events) {
-                if (const auto* w = std::get_if<StreamWritable>(&ev)) (void)w;
-            }
             if (client.is_closed()) std::abort();
             peer.from(client);
             if (!nghttp2_session_want_write(peer.session) && !client.has_pending_output()) break;

@@ -1,4 +1,6 @@
 // nghttp2 client (driven by the input) <-> libh2 server; see nghttp2_oracle.hpp.
+#include <deque>
+
 #include "nghttp2_oracle.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -6,7 +8,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::Oracle peer(false);
     Connection server = Connection::server(fuzz::permissive());
     std::vector<Event> events;
-    std::vector<std::size_t> body_sizes;
+    std::deque<std::size_t> body_sizes;  // stable addresses: nghttp2 keeps pointers to them
     std::vector<std::int32_t> streams;
     for (std::size_t i = 0; i + 1 < size; i += 2) {
         const std::uint8_t op = data[i] % 8, arg = data[i + 1];
@@ -18,11 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         switch (op) {
             case 0:
             case 1: {
+                if (body_sizes.size() >= 100) break;
                 body_sizes.push_back(std::size_t{arg} * 300);
                 nghttp2_data_provider prd{};
                 prd.source.ptr = &body_sizes.back();
                 prd.read_callback = fuzz::Oracle::read_body;
-                if (body_sizes.size() > 100) break;
                 const auto id = nghttp2_submit_request(peer.session, nullptr, nva, 4, op == 1 ? &prd : nullptr, nullptr);
                 if (id > 0) streams.push_back(id);
                 break;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs libh2's libFuzzer targets, each for a chosen time, on seeds from ../shared.
-#   scripts/fuzz.sh [--seconds N] [TARGET...]     TARGET: frame_reader hpack_decoder hpack_roundtrip
+#   scripts/fuzz.sh [--seconds N] [TARGET...]
+#     TARGET: frame_reader hpack_decoder hpack_roundtrip engine_server engine_client
+#             engine_oracle_server engine_oracle_client (libnghttp2 as the honest peer)
 # Builds the "fuzz" preset (clang) first when needed. New inputs found go to build/fuzz/corpus/TARGET;
 # crashes to build/fuzz/artifacts/. The seeds are read in place, never copied into the repository.
 set -euo pipefail
@@ -15,11 +17,12 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(frame_reader hpack_decoder hpack_roundtrip)
+[ ${#targets[@]} -gt 0 ] || targets=(frame_reader hpack_decoder hpack_roundtrip engine_server engine_client
+                                     engine_oracle_server engine_oracle_client)
 shared="${LIBH2_SHARED_DIR:-$(pwd)/../shared}"
 
 ensure_packages "${LIBH2_BUILD_PACKAGES[@]}" "${LIBH2_FUZZ_PACKAGES[@]}"
-if [ ! -x build/fuzz/fuzz_frame_reader ]; then
+if [ ! -x build/fuzz/fuzz_engine_oracle_client ]; then
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$(nproc)"
 fi
@@ -50,7 +53,8 @@ for t in "${targets[@]}"; do
   case "$t" in
     frame_reader) seeds=("$shared/fuzz-seeds/nghttp2/h2spec" "$shared/fuzz-seeds/nghttp2/nghttp" "$shared/fuzz-seeds/h2o-http2") ;;
     hpack_decoder) seeds=("$hpack_seeds") ;;
-    hpack_roundtrip) seeds=() ;;
+    hpack_roundtrip|engine_client|engine_oracle_server|engine_oracle_client) seeds=() ;;
+    engine_server) seeds=("$shared/fuzz-seeds/nghttp2/h2spec" "$shared/fuzz-seeds/nghttp2/nghttp") ;;
     *) echo "unknown target: $t" >&2; exit 2 ;;
   esac
   echo "== fuzz_$t for ${seconds}s"
