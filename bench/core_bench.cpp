@@ -22,6 +22,7 @@
 #include "h2/hpack/decoder.hpp"
 #include "h2/hpack/encoder.hpp"
 #include "story.hpp"
+#include "table_reporter.hpp"
 
 namespace {
 
@@ -249,70 +250,33 @@ BENCHMARK(BM_HpackEncode_nghttp2);
 BENCHMARK(BM_FrameReader_Whole);
 BENCHMARK(BM_FrameReader_Segments1400);
 
-// Keeps every run so that the table can be printed at the end.
-class TableReporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const Run& r : runs) {
-            if (r.run_type == Run::RT_Iteration || r.aggregate_name == "median") {
-                ns_per_iter[r.benchmark_name()] = r.GetAdjustedRealTime();
-                const auto it = r.counters.find("bytes_per_second");
-                if (it != r.counters.end()) bytes_per_second[r.benchmark_name()] = it->second.value;
-            }
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-    std::map<std::string, double> ns_per_iter;
-    std::map<std::string, double> bytes_per_second;
-};
-
-double lookup(const std::map<std::string, double>& m, const std::string& prefix) {
-    for (const auto& [k, v] : m) {
-        if (k.rfind(prefix, 0) == 0) return v;
-    }
-    return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string table_path = "hpack-bench.md";
-    std::vector<char*> args;
-    for (int i = 0; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a.rfind("--table=", 0) == 0) table_path = a.substr(8);
-        else args.push_back(argv[i]);
-    }
-    int n = static_cast<int>(args.size());
-    benchmark::Initialize(&n, args.data());
-    TableReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
-
-    const Corpus& c = corpus();
-    auto ms = [&](const std::string& name) { return lookup(reporter.ns_per_iter, name) / 1e6; };
-    std::ostringstream t;
-    t.setf(std::ios::fixed);
-    t.precision(3);
-    t << "\n| benchmark (" << c.stories.size() << " raw-data stories, " << c.header_count
-      << " header fields) | libh2 | nghttp2 | libh2 speed vs nghttp2 |\n|---|---|---|---|\n";
-    for (const char* what : {"HpackDecode", "HpackEncode"}) {
-        const double ours = ms(std::string("BM_") + what + "_libh2");
-        const double theirs = ms(std::string("BM_") + what + "_nghttp2");
-        t << "| " << what << " (ms per pass) | " << ours << " | " << theirs << " | "
-          << (ours > 0 ? theirs / ours : 0) << "x |\n";
-    }
-    t << "| encoded size of all stories (octets) | " << c.ours_encoded << " | " << c.nghttp2_encoded
-      << " | " << static_cast<double>(c.ours_encoded) / static_cast<double>(c.nghttp2_encoded)
-      << " of nghttp2's size |\n";
-    for (const char* what : {"BM_FrameReader_Whole", "BM_FrameReader_Segments1400"}) {
-        if (ms(what) > 0) {
-            t << "| " << (what + 3) << " (MB/s) | " << lookup(reporter.bytes_per_second, what) / 1e6
-              << " | - | - |\n";
+    return h2::bench::run_and_tabulate(argc, argv, "hpack-bench.md", [](const h2::bench::TableReporter& r) {
+        const Corpus& c = corpus();
+        auto ms = [&](const std::string& name) { return r.find(name).ns / 1e6; };
+        std::ostringstream t;
+        t.setf(std::ios::fixed);
+        t.precision(3);
+        t << "\n| benchmark (" << c.stories.size() << " raw-data stories, " << c.header_count
+          << " header fields) | libh2 | nghttp2 | libh2 speed vs nghttp2 |\n|---|---|---|---|\n";
+        for (const char* what : {"HpackDecode", "HpackEncode"}) {
+            const double ours = ms(std::string("BM_") + what + "_libh2");
+            const double theirs = ms(std::string("BM_") + what + "_nghttp2");
+            t << "| " << what << " (ms per pass) | " << ours << " | " << theirs << " | "
+              << (ours > 0 ? theirs / ours : 0) << "x |\n";
         }
-    }
-    std::cout << t.str();
-    std::ofstream(table_path) << t.str();
-    std::cout << "table written to " << table_path << "\n";
-    return 0;
+        t << "| encoded size of all stories (octets) | " << c.ours_encoded << " | " << c.nghttp2_encoded
+          << " | " << static_cast<double>(c.ours_encoded) / static_cast<double>(c.nghttp2_encoded)
+          << " of nghttp2's size |\n";
+        for (const char* what : {"BM_FrameReader_Whole", "BM_FrameReader_Segments1400"}) {
+            const auto row = r.find(what);
+            if (row.ns > 0) {
+                t << "| " << (what + 3) << " (million frames/s) | " << row.counters.at("frames/s") / 1e6
+                  << " | - | - |\n";
+            }
+        }
+        return t.str();
+    });
 }

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "h2/connection/connection.hpp"
+#include "table_reporter.hpp"
 
 // ---------------------------------------------------------------------------------------
 // Counting allocator
@@ -237,21 +238,6 @@ BENCHMARK(BM_Exchange_libh2)->Arg(0)->Arg(16384);
 BENCHMARK(BM_Exchange_libh2_reserve)->Arg(16384);
 BENCHMARK(BM_Exchange_nghttp2)->Arg(0)->Arg(16384);
 
-class TableReporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const Run& r : runs) {
-            if (r.run_type != Run::RT_Iteration && r.aggregate_name != "median") continue;
-            auto& row = rows[r.benchmark_name()];
-            row.first = r.GetAdjustedRealTime();
-            const auto it = r.counters.find("allocs/exchange");
-            if (it != r.counters.end()) row.second = it->second.value;
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-    std::map<std::string, std::pair<double, double>> rows;  // ns per exchange, allocations
-};
-
 }  // namespace
 
 // Exactly `n` exchanges, for callgrind: valgrind --tool=callgrind --toggle-collect='*run_fixed*'
@@ -276,7 +262,6 @@ int fixed_mode(const std::string& impl, std::size_t body, int n) {
 }
 
 int main(int argc, char** argv) {
-    std::string table_path = "engine-bench.md";
     std::string fixed;
     std::size_t body = 0;
     int exchanges = 10000;
@@ -287,43 +272,27 @@ int main(int argc, char** argv) {
         if (a.rfind("--exchanges=", 0) == 0) exchanges = std::stoi(a.substr(12));
     }
     if (!fixed.empty()) return fixed_mode(fixed, body, exchanges);
-    std::vector<char*> args;
-    for (int i = 0; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a.rfind("--table=", 0) == 0) table_path = a.substr(8);
-        else args.push_back(argv[i]);
-    }
-    int n = static_cast<int>(args.size());
-    benchmark::Initialize(&n, args.data());
-    TableReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
-
-    auto find = [&](const std::string& prefix) {
-        for (const auto& [k, v] : reporter.rows) {
-            if (k.rfind(prefix, 0) == 0) return v;
+    return h2::bench::run_and_tabulate(argc, argv, "engine-bench.md", [](const h2::bench::TableReporter& r) {
+        std::ostringstream t;
+        t.setf(std::ios::fixed);
+        t.precision(2);
+        t << "\n| exchange (GET, in memory) | libh2 exchanges/s | nghttp2 exchanges/s | libh2 / nghttp2 | libh2 allocs/exchange | nghttp2 allocs/exchange |\n"
+          << "|---|---|---|---|---|---|\n";
+        const std::pair<const char*, const char*> rows[] = {
+            {"BM_Exchange_libh2/0", "response body 0 octets"},
+            {"BM_Exchange_libh2/16384", "response body 16384 octets, submit_data (buffered)"},
+            {"BM_Exchange_libh2_reserve/16384", "response body 16384 octets, reserve_data (written once)"}};
+        for (const auto& [name, label] : rows) {
+            const std::string size = std::string(name).substr(std::string(name).find('/'));
+            const auto ours = r.find(name), theirs = r.find("BM_Exchange_nghttp2" + size);
+            const double a = ours.ns > 0 ? 1e9 / ours.ns : 0, b = theirs.ns > 0 ? 1e9 / theirs.ns : 0;
+            auto allocs = [](const h2::bench::TableReporter::Row& row) {
+                const auto it = row.counters.find("allocs/exchange");
+                return it == row.counters.end() ? 0.0 : it->second;
+            };
+            t << "| " << label << " | " << a << " | " << b << " | " << (b > 0 ? a / b : 0) << "x | "
+              << allocs(ours) << " | " << allocs(theirs) << " |\n";
         }
-        return std::pair<double, double>{0, 0};
-    };
-    std::ostringstream t;
-    t.setf(std::ios::fixed);
-    t.precision(2);
-    t << "\n| exchange (GET, in memory) | libh2 exchanges/s | nghttp2 exchanges/s | libh2 / nghttp2 | libh2 allocs/exchange | nghttp2 allocs/exchange |\n"
-      << "|---|---|---|---|---|---|\n";
-    const std::pair<const char*, const char*> rows[] = {
-        {"BM_Exchange_libh2/0", "response body 0 octets"},
-        {"BM_Exchange_libh2/16384", "response body 16384 octets, submit_data (buffered)"},
-        {"BM_Exchange_libh2_reserve/16384", "response body 16384 octets, reserve_data (written once)"}};
-    for (const auto& [name, label] : rows) {
-        const std::string size = std::string(name).substr(std::string(name).find('/'));
-        const auto ours = find(name);
-        const auto theirs = find("BM_Exchange_nghttp2" + size);
-        const double a = ours.first > 0 ? 1e9 / ours.first : 0, b = theirs.first > 0 ? 1e9 / theirs.first : 0;
-        t << "| " << label << " | " << a << " | " << b << " | " << (b > 0 ? a / b : 0) << "x | "
-          << ours.second << " | " << theirs.second << " |\n";
-    }
-    std::cout << t.str();
-    std::ofstream(table_path) << t.str();
-    std::cout << "table written to " << table_path << "\n";
-    return 0;
+        return t.str();
+    });
 }
