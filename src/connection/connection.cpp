@@ -98,7 +98,6 @@ Connection Connection::client_upgrade(const Config& config) {
 
 std::size_t Connection::receive(std::span<const std::uint8_t> input, std::vector<Event>& events) {
     const std::size_t total = input.size();
-    const std::size_t first_event = events.size();
     events_ = &events;
     // Events queued before (upgrade request, writability) come first; their fields live in
     // fields_ from before, so only reset the per-receive storage when there are none.
@@ -162,7 +161,6 @@ std::size_t Connection::receive(std::span<const std::uint8_t> input, std::vector
     }
     fixups_.clear();
     events_ = nullptr;
-    (void)first_event;
     return closed_ ? total - input.size() : total;
 }
 

@@ -64,6 +64,11 @@ void Connection::on_data(const frame::DataFrame& f) {
         return connection_error(ErrorCode::flow_control_error, "DATA beyond the connection window");
     }
     stream::Stream* s = find(id);
+    if (s && (s->state == State::reserved_local || s->state == State::reserved_remote)) {
+        // §5.1: only HEADERS (reserved remote), RST_STREAM, PRIORITY, WINDOW_UPDATE (reserved
+        // local) may arrive on a reserved stream.
+        return connection_error(ErrorCode::protocol_error, "DATA on a reserved stream");
+    }
     // Padding does not make a frame useful: the small-frame rule looks at the data alone.
     overhead_.data(static_cast<std::uint32_t>(f.data.size()), f.end_stream, s && !s->data_received);
     if (s) s->data_received = true;
@@ -183,18 +188,14 @@ void Connection::on_new_stream_headers(StreamId id, std::size_t offset, bool too
     }
     if (block_.self_dependent) return stream_error(id, ErrorCode::protocol_error, "stream depends on itself");
     if (too_large) {
-        // RFC 9113 §10.5.1 / RFC 6585: 431, then stop the request body without an error.
-        stream::Stream& s = open_stream(id);
-        transition(s, Input::recv_headers);
-        if (block_.end_stream) transition(s, Input::recv_end_stream);
-        // Written without the application: counts like a control frame we answer with.
+        // RFC 9113 §10.5.1 / RFC 6585: 431, then stop the request body without an error
+        // (§8.1). The application never sees the stream, so it gets no record. Written without
+        // the application: counts like a control frame we answer with.
         const std::size_t mark = out_.size();
         const hpack::HeaderField status[] = {{":status", "431"}};
         encode_headers(id, status, true);
         if (!block_.end_stream) frame::write_rst_stream(out_, id, ErrorCode::no_error);
         after_control_write(mark);
-        streams_.erase(id);
-        --peer_streams_open_;
         remember_closed(id, true);
         return;
     }
@@ -229,7 +230,10 @@ void Connection::on_stream_headers(stream::Stream& s, std::size_t offset, bool t
     const bool end_stream = block_.end_stream;
     if (block_.self_dependent) return stream_error(id, ErrorCode::protocol_error, "stream depends on itself");
     if (!transition(s, Input::recv_headers)) {
-        // half-closed (remote): §5.1.
+        // §5.1: a connection error on a stream we reserved, STREAM_CLOSED once the peer ended it.
+        if (s.state == State::reserved_local) {
+            return connection_error(ErrorCode::protocol_error, "HEADERS on a stream we reserved");
+        }
         return stream_error(id, ErrorCode::stream_closed, "HEADERS after END_STREAM");
     }
     if (too_large) return reset_stream(id, ErrorCode::cancel), void();
@@ -459,6 +463,9 @@ void Connection::on_window_update(const frame::WindowUpdateFrame& f) {
     if (is_idle(f.stream_id)) return connection_error(ErrorCode::protocol_error, "WINDOW_UPDATE on an idle stream");
     stream::Stream* s = find(f.stream_id);
     if (!s) return;  // closed: §6.9 allows it (frames in flight)
+    if (s->state == State::reserved_remote) {
+        return connection_error(ErrorCode::protocol_error, "WINDOW_UPDATE on a stream the peer reserved");
+    }
     if (s->buffered() > f.increment) overhead_.window_update(f.increment);
     if (!s->send_window.increase(f.increment)) {
         return stream_error(f.stream_id, ErrorCode::flow_control_error, "stream window above 2^31-1");

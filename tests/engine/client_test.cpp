@@ -115,6 +115,35 @@ TEST_F(Client, RefusesAPushByResettingThePromisedStream) {
     EXPECT_TRUE(s.alive());
 }
 
+// §5.1 reserved (remote): only HEADERS, RST_STREAM and PRIORITY may arrive.
+class ClientPushed : public Client {
+protected:
+    void SetUp() override {
+        Client::SetUp();
+        const StreamId id = get();
+        Bytes payload{0, 0, 0, 2};
+        const Bytes block = s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/p"}, {":authority", "localhost"}});
+        payload.insert(payload.end(), block.begin(), block.end());
+        s.send_raw(5, frame::flags::end_headers, id, payload);
+        ASSERT_EQ(s.conn.stream_state(2), stream::State::reserved_remote);
+    }
+};
+
+TEST_F(ClientPushed, DataOnTheReservedStreamIsAConnectionError) {
+    s.send_data(2, "early", false);
+    EXPECT_EQ(goaway_code(s.frames()), "PROTOCOL_ERROR");
+}
+
+TEST_F(ClientPushed, WindowUpdateOnTheReservedStreamIsAConnectionError) {
+    s.send_window_update(2, 100);
+    EXPECT_EQ(goaway_code(s.frames()), "PROTOCOL_ERROR");
+}
+
+TEST_F(ClientPushed, PriorityOnTheReservedStreamIsAllowed) {
+    s.send_priority(2, {0, false, 15});
+    EXPECT_TRUE(s.alive());
+}
+
 TEST(ClientNoPush, PushPromiseWhenPushIsDisabledIsAProtocolError) {
     Config c;
     c.settings.enable_push = false;

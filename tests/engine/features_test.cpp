@@ -138,6 +138,26 @@ TEST(ServerPush, PromisedStreamCarriesAResponse) {
     EXPECT_EQ(l.server.open_streams(), 0u);
 }
 
+// §5.1 reserved (local): the client may send only RST_STREAM, PRIORITY, WINDOW_UPDATE.
+TEST(ServerPush, HeadersOrDataFromTheClientOnAPromisedStreamAreConnectionErrors) {
+    for (bool data : {false, true}) {
+        Script s{Connection::server()};
+        s.handshake();
+        s.auto_respond = false;
+        s.send_headers(1);
+        const auto& req = get_request();
+        const auto fields = views(req);
+        const StreamId p = s.conn.submit_push_promise(1, fields);
+        ASSERT_EQ(p, 2u);
+        s.frames();
+        s.send_window_update(2, 100);  // allowed
+        EXPECT_FALSE(s.conn.is_closed());
+        if (data) s.send_data(2, "x", false);
+        else s.send_headers(2, {{"x", "y"}}, false);
+        EXPECT_EQ(goaway_code(s.frames()), "PROTOCOL_ERROR") << (data ? "DATA" : "HEADERS");
+    }
+}
+
 TEST(ServerPush, RefusedWhenTheClientDisabledIt) {
     Config c;
     c.settings.enable_push = false;
