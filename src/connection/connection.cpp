@@ -323,8 +323,10 @@ void Connection::return_connection_credit(std::uint32_t n) {
 // Time, PING, GOAWAY
 
 std::optional<Connection::Clock::time_point> Connection::next_deadline() const noexcept {
-    std::optional<Clock::time_point> d = settings_deadline_;
-    if (graceful_deadline_ && (!d || *graceful_deadline_ < *d)) d = graceful_deadline_;
+    std::optional<Clock::time_point> d;
+    for (const auto& t : {settings_deadline_, graceful_deadline_, next_ping_}) {
+        if (t && (!d || *t < *d)) d = t;
+    }
     return d;
 }
 
@@ -333,6 +335,14 @@ void Connection::on_deadline(Clock::time_point now) {
     if (settings_deadline_ && now >= *settings_deadline_ && !closed_) {
         settings_deadline_.reset();
         connection_error(ErrorCode::settings_timeout, "SETTINGS not acknowledged in time");
+    }
+    if (next_ping_ && now >= *next_ping_ && !closed_) {
+        // The opaque data says which periodic PING this is (RFC 9113 §6.7 leaves it to us).
+        std::array<std::uint8_t, 8> opaque{'h', '2', 'p', 0, 0, 0, 0, 0};
+        const std::uint64_t n = ++pings_sent_;
+        for (int i = 0; i < 5; ++i) opaque[3 + i] = static_cast<std::uint8_t>(n >> (8 * (4 - i)));
+        submit_ping(opaque);
+        next_ping_ = now + config_.ping_interval;
     }
     if (graceful_deadline_ && now >= *graceful_deadline_) {
         graceful_deadline_.reset();
@@ -349,6 +359,7 @@ void Connection::set_time(Clock::time_point now) noexcept {
         // The SETTINGS timeout runs from the first time the caller tells us the time.
         clock_started_ = true;
         if (!local_acked_ && !closed_) settings_deadline_ = now + config_.settings_timeout;
+        if (config_.ping_interval.count() > 0) next_ping_ = now + config_.ping_interval;
     }
 }
 

@@ -182,6 +182,26 @@ TEST(Loopback, PingIsAnsweredAndMeasured) {
     EXPECT_EQ(l.client.round_trip_time(), std::chrono::milliseconds(30));
 }
 
+TEST(Loopback, PeriodicPingsKeepTheRoundTripTimeCurrent) {
+    Config c;
+    c.ping_interval = std::chrono::seconds(5);
+    Loopback l(c);
+    auto now = Connection::Clock::time_point{} + std::chrono::hours(1);
+    l.client.set_time(now);
+    l.pump();
+    ASSERT_TRUE(l.client.next_deadline().has_value());
+    EXPECT_EQ(*l.client.next_deadline(), now + std::chrono::seconds(5));
+    for (int k = 0; k < 3; ++k) {
+        now += std::chrono::seconds(5);
+        l.client.on_deadline(now);
+        l.client.set_time(now + std::chrono::milliseconds(10 * (k + 1)));  // the round trip
+        l.pump();
+    }
+    EXPECT_EQ(of<PingAcknowledged>(l.client_events).size(), 3u);
+    EXPECT_EQ(of<PingAcknowledged>(l.client_events)[2].round_trip, std::chrono::milliseconds(30));
+    EXPECT_GT(l.client.round_trip_time(), std::chrono::milliseconds(10));
+}
+
 TEST(Loopback, GracefulShutdownLetsInFlightStreamsFinish) {
     Loopback l;
     const auto req = views(get_request());

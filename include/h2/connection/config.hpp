@@ -79,6 +79,8 @@ struct Config {
     bool auto_release = true;
     // How long the peer has to acknowledge our SETTINGS (RFC 9113 §6.5.3).
     std::chrono::milliseconds settings_timeout{10000};
+    // Tomcat's ping manager: a PING this often (0: never), keeping round_trip_time() current.
+    std::chrono::milliseconds ping_interval{0};
     // Largest DATA frame we write, besides the peer's SETTINGS_MAX_FRAME_SIZE.
     std::uint32_t max_data_frame_size = 16384;
     // Client (Netty's StreamBufferingEncoder): requests beyond the peer's

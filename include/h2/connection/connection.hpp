@@ -311,6 +311,8 @@ private:
     bool clock_started_ = false;
     std::optional<Clock::time_point> settings_deadline_;
     std::optional<Clock::time_point> graceful_deadline_;
+    std::optional<Clock::time_point> next_ping_;
+    std::uint64_t pings_sent_ = 0;
     struct PendingPing {
         std::array<std::uint8_t, 8> opaque;
         Clock::time_point sent;
