@@ -23,6 +23,20 @@ constexpr std::array<std::uint8_t, kSlots> build_name_slots() {
 
 constexpr std::array<std::uint8_t, kSlots> kNameSlots = build_name_slots();
 
+// For the first entry of each name, one past the last entry with that name.
+constexpr std::array<std::uint8_t, static_table_size + 1> build_name_ends() {
+    std::array<std::uint8_t, static_table_size + 1> ends{};
+    for (std::size_t i = 1; i <= static_table_size;) {
+        std::size_t j = i;
+        while (j <= static_table_size && static_table[j].name == static_table[i].name) ++j;
+        ends[i] = static_cast<std::uint8_t>(j);
+        i = j;
+    }
+    return ends;
+}
+
+constexpr std::array<std::uint8_t, static_table_size + 1> kNameEnds = build_name_ends();
+
 }  // namespace
 
 StaticMatch find_static(std::string_view name, std::string_view value) noexcept {
@@ -37,7 +51,7 @@ StaticMatch find_static(std::string_view name, std::string_view value, std::uint
         if (same(static_table[first].name, name)) {
             StaticMatch m{0, first};
             // Entries with the same name are adjacent (RFC 7541 Appendix A).
-            for (std::size_t i = first; i <= static_table_size && static_table[i].name == static_table[first].name; ++i) {
+            for (std::size_t i = first; i < kNameEnds[first]; ++i) {
                 if (same(static_table[i].value, value)) {
                     m.full = static_cast<std::uint8_t>(i);
                     break;
