@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "h2/connection/connection.hpp"
-#include "h2/connection/http_fields.hpp"
 #include "h2/connection/priority.hpp"
 #include "h2/frame/writer.hpp"
 
