@@ -15,5 +15,5 @@ ensure_packages() {
 
 # What building and testing libh2 needs on Debian 12.
 LIBH2_BUILD_PACKAGES=(g++ make cmake pkg-config python3 ccache libgtest-dev libgmock-dev
-                      libbenchmark-dev libnghttp2-dev)
+                      libbenchmark-dev libnghttp2-dev libboost1.81-dev)
 LIBH2_FUZZ_PACKAGES=(clang libclang-rt-14-dev)

@@ -1,0 +1,80 @@
+// The server runtime (Boost.Asio underneath; this header does not include it): N threads,
+// each with its own io_context and acceptor on the port (SO_REUSEPORT), one coroutine per
+// connection driving an h2::Connection.
+//
+// First cut (issue 4 in progress): cleartext HTTP/2 with prior knowledge; a request is
+// answered by a synchronous Handler once its body has arrived; bodies go out from memory or,
+// for files, as DATA headers followed by sendfile(2) inside reserved flow-control windows.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "h2/connection/config.hpp"
+#include "h2/runtime/static_files.hpp"
+
+namespace h2::runtime {
+
+struct Request {
+    std::string method, scheme, authority, path;
+    FieldVector fields;  // regular fields, in order
+    std::string body;
+
+    std::string_view field(std::string_view name) const noexcept {
+        for (const auto& [n, v] : fields) {
+            if (n == name) return v;
+        }
+        return {};
+    }
+};
+
+struct Response {
+    int status = 200;
+    FieldVector fields;
+    std::string body;    // sent when `file` is empty
+    FileRange file;      // sent with sendfile(2)
+    FieldVector trailers;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+enum class LogLevel : std::uint8_t { error, warn, info, debug };
+
+struct ServerOptions {
+    std::string host = "0.0.0.0";
+    std::uint16_t port = 8080;
+    unsigned threads = 0;  // 0: one per core
+    Config engine;
+    std::chrono::seconds idle_timeout{20};
+    std::chrono::seconds handshake_timeout{10};
+    std::chrono::seconds drain_timeout{10};
+    std::size_t max_request_body = 64u << 20;  // larger bodies get 413
+    LogLevel log_level = LogLevel::warn;
+};
+
+class Server {
+public:
+    Server(ServerOptions options, Handler handler);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds the listeners; throws std::system_error (e.g. the port is in use).
+    void listen();
+    // The port actually bound (useful with port 0).
+    std::uint16_t port() const noexcept;
+    // Runs until stop() or SIGINT/SIGTERM (graceful: GOAWAY, drain, close).
+    void run();
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace h2::runtime

@@ -1,0 +1,222 @@
+#include "session.hpp"
+
+#include <sys/sendfile.h>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <iostream>
+
+namespace h2::runtime {
+
+using namespace boost::asio::experimental::awaitable_operators;
+using Clock = Connection::Clock;
+
+Session::Session(asio::ip::tcp::socket socket, const SessionContext& context)
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      context_(context),
+      conn_(Connection::server(context.options.engine)) {}
+
+void Session::request_shutdown() {
+    shutdown_requested_ = true;
+    timer_.cancel();  // wakes the read if the session is waiting for one
+}
+
+asio::awaitable<void> Session::run() {
+    auto self = shared_from_this();
+    socket_.set_option(asio::ip::tcp::no_delay(true));
+    socket_.native_non_blocking(true);  // sendfile(2) on the descriptor must not block the thread
+    const auto start = Clock::now();
+    auto last_activity = start;
+    std::array<std::uint8_t, 64 * 1024> buffer;
+    conn_.set_time(start);
+    try {
+        co_await flush();  // our SETTINGS
+        while (!conn_.should_close()) {
+            if (shutdown_requested_ && !shutting_down_) {
+                shutting_down_ = true;
+                conn_.shutdown_gracefully();
+                co_await flush();
+                continue;
+            }
+            // Wait for bytes, or for the next deadline: the engine's, the idle or handshake
+            // timeout, whichever comes first.
+            const auto now = Clock::now();
+            auto deadline = now + std::chrono::seconds(1);
+            if (auto d = conn_.next_deadline(); d && *d < deadline) deadline = *d;
+            timer_.expires_at(deadline);
+            auto result = co_await (socket_.async_read_some(asio::buffer(buffer), asio::use_awaitable) ||
+                                    timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
+            const auto t = Clock::now();
+            conn_.set_time(t);
+            if (result.index() == 0) {
+                const std::size_t n = std::get<0>(result);
+                last_activity = t;
+                events_.clear();
+                conn_.receive({buffer.data(), n}, events_);
+                for (const Event& e : events_) handle(e);
+            } else {
+                conn_.on_deadline(t);
+                const bool idle = conn_.open_streams() == 0 && files_.empty();
+                if (idle && t - last_activity > context_.options.idle_timeout) conn_.goaway(ErrorCode::no_error, "idle");
+                if (conn_.counters().frames_received == 0 && t - start > context_.options.handshake_timeout) break;
+            }
+            events_.clear();
+            conn_.poll_events(events_);
+            for (const Event& e : events_) handle(e);
+            co_await flush();
+        }
+        co_await flush();
+    } catch (const boost::system::system_error& e) {
+        if (context_.options.log_level >= LogLevel::debug) std::cerr << "connection: " << e.what() << "\n";
+    }
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+void Session::handle(const Event& e) {
+    if (const auto* h = std::get_if<HeadersReceived>(&e)) {
+        if (h->kind == HeadersKind::request) {
+            Incoming& in = incoming_[h->stream];
+            for (const auto& f : h->fields) {
+                if (f.name == ":method") in.request.method = f.value;
+                else if (f.name == ":scheme") in.request.scheme = f.value;
+                else if (f.name == ":authority") in.request.authority = f.value;
+                else if (f.name == ":path") in.request.path = f.value;
+                else if (!f.name.empty() && f.name[0] != ':') in.request.fields.emplace_back(f.name, f.value);
+            }
+        }
+        if (h->end_stream) {
+            if (auto it = incoming_.find(h->stream); it != incoming_.end()) respond(h->stream, it->second);
+        }
+    } else if (const auto* d = std::get_if<DataReceived>(&e)) {
+        auto it = incoming_.find(d->stream);
+        if (it == incoming_.end()) return;
+        Incoming& in = it->second;
+        if (in.request.body.size() + d->data.size() > context_.options.max_request_body) in.too_large = true;
+        if (!in.too_large) in.request.body.append(d->data.begin(), d->data.end());
+        if (d->end_stream) respond(d->stream, in);
+    } else if (const auto* w = std::get_if<StreamWritable>(&e)) {
+        feed(w->stream);
+        for (FileJob& j : files_) {
+            if (j.stream == w->stream) j.blocked = false;
+        }
+    } else if (const auto* r = std::get_if<StreamReset>(&e)) {
+        incoming_.erase(r->stream);
+        outgoing_.erase(r->stream);
+        std::erase_if(files_, [&](const FileJob& j) { return j.stream == r->stream; });
+    } else if (const auto* c = std::get_if<StreamClosed>(&e)) {
+        incoming_.erase(c->stream);
+        outgoing_.erase(c->stream);
+    }
+}
+
+void Session::respond(StreamId id, Incoming& in) {
+    Response resp;
+    if (in.too_large) {
+        resp.status = 413;
+        resp.body = "413 Content Too Large\n";
+    } else {
+        try {
+            resp = context_.handler(in.request);
+        } catch (const std::exception& ex) {
+            if (context_.options.log_level >= LogLevel::error) std::cerr << "handler: " << ex.what() << "\n";
+            resp = Response{500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n", {}, {}};
+        }
+    }
+    incoming_.erase(id);
+    const std::string status = std::to_string(resp.status);
+    std::vector<hpack::HeaderField> fields{{":status", status}};
+    for (const auto& [n, v] : resp.fields) fields.push_back({n, v});
+    const bool has_body = resp.file ? resp.file.length() > 0 : !resp.body.empty();
+    const bool end = !has_body && resp.trailers.empty();
+    if (conn_.submit_response(id, fields, end) != SubmitError::none || end) return;
+    if (resp.file) {
+        files_.push_back({id, std::move(resp.file), 0, false});
+        return;
+    }
+    outgoing_[id] = Outgoing{std::move(resp.body), 0, std::move(resp.trailers)};
+    feed(id);
+}
+
+// Hands the engine as much of a memory body as it takes; trailers once it is all taken.
+void Session::feed(StreamId id) {
+    auto it = outgoing_.find(id);
+    if (it == outgoing_.end()) return;
+    Outgoing& o = it->second;
+    const std::span<const std::uint8_t> rest(reinterpret_cast<const std::uint8_t*>(o.body.data()) + o.offset,
+                                             o.body.size() - o.offset);
+    const bool trailers = !o.trailers.empty();
+    o.offset += conn_.submit_data(id, rest, !trailers);
+    if (o.offset < o.body.size()) return;  // StreamWritable will call again
+    if (trailers) {
+        std::vector<hpack::HeaderField> t;
+        for (const auto& [n, v] : o.trailers) t.push_back({n, v});
+        conn_.submit_trailers(id, t);
+    }
+    outgoing_.erase(it);
+}
+
+asio::awaitable<void> Session::flush() {
+    for (;;) {
+        const auto out = conn_.pending_output();
+        if (!out.empty()) {
+            co_await asio::async_write(socket_, asio::buffer(out.data(), out.size()), asio::use_awaitable);
+            conn_.consume_output(out.size());
+            continue;
+        }
+        if (!co_await send_file_frames()) co_return;
+    }
+}
+
+// One DATA frame per file stream, round robin: header from the engine, payload by sendfile(2).
+asio::awaitable<bool> Session::send_file_frames() {
+    bool progressed = false;
+    for (std::size_t i = 0; i < files_.size();) {
+        FileJob& job = files_[i];
+        const std::uint64_t left = job.file.length() - job.sent;
+        SubmitError error{};
+        const auto r = job.blocked ? Connection::DataReservation{}
+                                   : conn_.reserve_data(job.stream, static_cast<std::uint32_t>(std::min<std::uint64_t>(left, 1u << 20)),
+                                                        left <= (1u << 20), &error);
+        if (error != SubmitError::none) {  // the stream went away
+            files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(i));
+            continue;
+        }
+        if (r.length == 0) {
+            job.blocked = true;  // until StreamWritable
+            ++i;
+            continue;
+        }
+        co_await asio::async_write(socket_, asio::buffer(r.header), asio::use_awaitable);
+        co_await sendfile_all(job.file.fd(), job.file.offset() + job.sent, r.length);
+        job.sent += r.length;
+        progressed = true;
+        if (job.sent == job.file.length()) {
+            files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            ++i;
+        }
+        if (conn_.has_pending_output()) break;  // control frames first
+    }
+    co_return progressed;
+}
+
+asio::awaitable<void> Session::sendfile_all(int fd, std::uint64_t offset, std::uint64_t length) {
+    off_t off = static_cast<off_t>(offset);
+    while (length > 0) {
+        const ssize_t n = ::sendfile(socket_.native_handle(), fd, &off, length);
+        if (n > 0) {
+            length -= static_cast<std::uint64_t>(n);
+        } else if (n == 0) {
+            // The file shrank since it was opened: the stream cannot be completed.
+            throw boost::system::system_error(EIO, boost::system::system_category(), "file truncated");
+        } else if (errno == EAGAIN || errno == EINTR) {
+            co_await socket_.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable);
+        } else {
+            throw boost::system::system_error(errno ? errno : EIO, boost::system::system_category(), "sendfile");
+        }
+    }
+}
+
+}  // namespace h2::runtime

@@ -1,0 +1,104 @@
+// h2serve: a static file server over HTTP/2, plus POST /echo for upload and trailer tests.
+//
+// h2serve --root DIR [--host ADDR] [--port N] [--tls-port N --cert FILE --key FILE]
+//         [--threads N] [--log-level error|warn|info|debug] [--access-log FILE|-]
+//         [--metrics-path PATH] [--max-concurrent-streams N] [--idle-timeout SECONDS]
+//         [--handshake-timeout SECONDS] [--no-echo]
+//
+// A bad argument, a missing root or a port in use gives a one-line error and exit status 2.
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "h2/runtime/server.hpp"
+
+namespace {
+
+struct Usage : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+unsigned long number(const std::string& flag, const std::string& v, unsigned long max) {
+    unsigned long n = 0;
+    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || n > max) throw Usage("invalid value for " + flag + ": " + v);
+    return n;
+}
+
+h2::runtime::Response echo(const h2::runtime::Request& req) {
+    h2::runtime::Response r;
+    r.fields = {{"content-type", "application/octet-stream"}};
+    r.trailers = {{"x-echo-length", std::to_string(req.body.size())}};
+    r.body = req.body;
+    return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace h2::runtime;
+    ServerOptions options;
+    std::string root;
+    bool echo_enabled = true;
+    try {
+        static const std::map<std::string, bool> kFlags{  // flag -> takes a value
+            {"--root", true}, {"--host", true}, {"--port", true}, {"--tls-port", true}, {"--cert", true},
+            {"--key", true}, {"--threads", true}, {"--log-level", true}, {"--access-log", true},
+            {"--metrics-path", true}, {"--max-concurrent-streams", true}, {"--idle-timeout", true},
+            {"--handshake-timeout", true}, {"--no-echo", false}};
+        for (int i = 1; i < argc; ++i) {
+            const std::string flag = argv[i];
+            const auto it = kFlags.find(flag);
+            if (it == kFlags.end()) throw Usage("unknown argument: " + flag);
+            std::string v;
+            if (it->second) {
+                if (i + 1 >= argc) throw Usage(flag + " needs a value");
+                v = argv[++i];
+            }
+            if (flag == "--root") root = v;
+            else if (flag == "--host") options.host = v;
+            else if (flag == "--port") options.port = static_cast<std::uint16_t>(number(flag, v, 65535));
+            else if (flag == "--threads") options.threads = static_cast<unsigned>(number(flag, v, 1024));
+            else if (flag == "--max-concurrent-streams") options.engine.limits.max_concurrent_streams = static_cast<std::uint32_t>(number(flag, v, 0x7fffffff));
+            else if (flag == "--idle-timeout") options.idle_timeout = std::chrono::seconds(number(flag, v, 86400));
+            else if (flag == "--handshake-timeout") options.handshake_timeout = std::chrono::seconds(number(flag, v, 86400));
+            else if (flag == "--no-echo") echo_enabled = false;
+            else if (flag == "--log-level") {
+                static const std::map<std::string, LogLevel> kLevels{
+                    {"error", LogLevel::error}, {"warn", LogLevel::warn}, {"info", LogLevel::info}, {"debug", LogLevel::debug}};
+                const auto l = kLevels.find(v);
+                if (l == kLevels.end()) throw Usage("invalid value for --log-level: " + v);
+                options.log_level = l->second;
+            } else {
+                // --tls-port, --cert, --key, --access-log, --metrics-path: not built yet.
+                throw Usage(flag + " is not implemented yet in this build of h2serve");
+            }
+        }
+        if (root.empty()) throw Usage("--root DIR is required");
+        std::error_code ec;
+        if (!std::filesystem::is_directory(root, ec)) throw Usage("root is not a directory: " + root);
+    } catch (const Usage& u) {
+        std::cerr << "h2serve: " << u.what() << "\n";
+        return 2;
+    }
+
+    try {
+        const StaticFiles files(root);
+        Server server(options, [&](const Request& req) -> Response {
+            if (echo_enabled && req.path == "/echo" && req.method == "POST") return echo(req);
+            StaticResponse s = files.serve({req.method, req.path, req.field("if-none-match"),
+                                            req.field("if-modified-since"), req.field("range")});
+            return Response{s.status, std::move(s.fields), std::move(s.body), std::move(s.file), {}};
+        });
+        server.listen();
+        std::cout << "listening on http://" << options.host << ":" << server.port() << " (h2c)" << std::endl;
+        server.run();
+    } catch (const std::system_error& e) {
+        std::cerr << "h2serve: " << e.what() << "\n";
+        return 2;
+    }
+    return 0;
+}
