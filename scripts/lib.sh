@@ -17,3 +17,5 @@ ensure_packages() {
 LIBH2_BUILD_PACKAGES=(g++ make cmake pkg-config python3 ccache libgtest-dev libgmock-dev
                       libbenchmark-dev libnghttp2-dev libboost1.81-dev)
 LIBH2_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+# The real peers of the interop tests.
+LIBH2_INTEROP_PACKAGES=(curl nghttp2-client python3-h2 nodejs)

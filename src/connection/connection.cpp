@@ -395,7 +395,9 @@ void Connection::shutdown_gracefully() {
 
 bool Connection::should_close() const noexcept {
     if (closed_) return true;
-    return goaway_sent_ && !graceful_pending_ && streams_.empty();
+    // After either side's GOAWAY no stream can start: once the last one is done, so are we.
+    if (!streams_.empty() || !pending_streams_.empty()) return false;
+    return (goaway_sent_ && !graceful_pending_) || goaway_received_;
 }
 
 }  // namespace h2

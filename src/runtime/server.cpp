@@ -2,6 +2,7 @@
 
 #include <boost/asio.hpp>
 
+#include <atomic>
 #include <iostream>
 #include <list>
 #include <thread>
@@ -25,7 +26,8 @@ struct Worker {
 struct Server::Impl {
     ServerOptions options;
     Handler handler;
-    SessionContext context{options, handler};
+    std::atomic<int> live_sessions{0};
+    SessionContext context{options, handler, live_sessions};
     std::vector<std::unique_ptr<Worker>> workers;
     std::uint16_t port = 0;
 
@@ -41,6 +43,18 @@ struct Server::Impl {
             w.sessions.push_back(session);
             asio::co_spawn(w.io, session->run(), asio::detached);
         }
+    }
+
+    bool idle() const { return live_sessions.load() == 0; }
+
+    asio::awaitable<void> drain() {
+        const auto end = std::chrono::steady_clock::now() + options.drain_timeout;
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        while (std::chrono::steady_clock::now() < end && !idle()) {
+            timer.expires_after(std::chrono::milliseconds(50));
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+        for (auto& w : workers) w->io.stop();
     }
 
     void stop_gracefully() {
@@ -62,6 +76,16 @@ Server::Server(ServerOptions options, Handler handler)
 Server::~Server() = default;
 
 void Server::listen() {
+    try {
+        listen_or_throw();
+    } catch (const boost::system::system_error& e) {
+        // A plain std::system_error, with a message fit for one line ("port in use").
+        throw std::system_error(e.code().value(), std::generic_category(),
+                                "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port));
+    }
+}
+
+void Server::listen_or_throw() {
     unsigned n = impl_->options.threads ? impl_->options.threads : std::max(1u, std::thread::hardware_concurrency());
     const tcp::endpoint endpoint(asio::ip::make_address(impl_->options.host), impl_->options.port);
     for (unsigned i = 0; i < n; ++i) {
@@ -85,9 +109,8 @@ void Server::run() {
     signals.async_wait([this, &first](const boost::system::error_code& ec, int) {
         if (ec) return;
         impl_->stop_gracefully();
-        // After the drain timeout whatever is left is closed.
-        auto timer = std::make_shared<asio::steady_timer>(first.io, impl_->options.drain_timeout);
-        timer->async_wait([this, timer](const boost::system::error_code&) { stop(); });
+        // Stop as soon as the last connection is done, or at the drain timeout.
+        asio::co_spawn(first.io, impl_->drain(), asio::detached);
     });
     for (auto& w : impl_->workers) asio::co_spawn(w->io, impl_->accept(*w), asio::detached);
     std::vector<std::thread> threads;

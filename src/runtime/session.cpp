@@ -14,7 +14,11 @@ Session::Session(asio::ip::tcp::socket socket, const SessionContext& context)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       context_(context),
-      conn_(Connection::server(context.options.engine)) {}
+      conn_(Connection::server(context.options.engine)) {
+    ++context_.live_sessions;
+}
+
+Session::~Session() { --context_.live_sessions; }
 
 void Session::request_shutdown() {
     shutdown_requested_ = true;

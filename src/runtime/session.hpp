@@ -3,6 +3,7 @@
 
 #include <boost/asio.hpp>
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <unordered_map>
@@ -17,11 +18,13 @@ namespace asio = boost::asio;
 struct SessionContext {
     const ServerOptions& options;
     const Handler& handler;
+    std::atomic<int>& live_sessions;  // across all workers, for the graceful drain
 };
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(asio::ip::tcp::socket socket, const SessionContext& context);
+    ~Session();
     asio::awaitable<void> run();
     // From the session's own executor: GOAWAY and finish the streams in flight.
     void request_shutdown();

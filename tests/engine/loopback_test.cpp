@@ -223,6 +223,21 @@ TEST(Loopback, GracefulShutdownLetsInFlightStreamsFinish) {
     EXPECT_TRUE(l.server.should_close());
 }
 
+TEST(Loopback, ThePeersGoawayEndsTheConnectionOnceItsStreamsAreDone) {
+    Loopback l;
+    const auto req = views(get_request());
+    const StreamId id = l.client.submit_request(req, true);
+    l.pump();
+    l.client.goaway(ErrorCode::no_error);  // the client is leaving (Node's session.close())
+    l.pump();
+    EXPECT_FALSE(l.server.should_close());  // stream 1 still needs its response
+    const hpack::HeaderField resp[] = {{":status", "204"}};
+    l.server.submit_response(id, resp, true);
+    l.pump();
+    EXPECT_TRUE(l.server.should_close());
+    EXPECT_TRUE(l.client.should_close());
+}
+
 TEST(Loopback, StreamsAboveTheLastIdOfGoawayAreReportedNotProcessed) {
     Loopback l;
     const auto req = views(get_request());

@@ -167,7 +167,9 @@ public:
 
     // State.
     bool is_closed() const noexcept { return closed_; }  // failed or GOAWAY'd and done
-    bool should_close() const noexcept;  // nothing more to do once the output is written
+    // Nothing more to do once the output is written: a connection error, or a GOAWAY sent or
+    // received and no stream left.
+    bool should_close() const noexcept;
     const Settings& peer_settings() const noexcept { return peer_; }
     const ConnectionCounters& counters() const noexcept { return counters_; }
     std::int64_t overhead_count() const noexcept { return overhead_.count(); }

@@ -73,6 +73,7 @@ public:
     void stop();
 
 private:
+    void listen_or_throw();
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

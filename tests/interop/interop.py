@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Interop tests: real clients against h2serve on 127.0.0.1. One case per invocation:
+
+    interop.py --h2serve PATH CASE
+
+Each case starts its own h2serve (port 0) on a fresh docroot, runs the clients with timeouts,
+checks every download by sha256, and ends the server it started, by PID. Exit 0 = pass.
+"""
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TIMEOUT = 60
+
+
+class Server:
+    def __init__(self, h2serve, root, *extra):
+        self.proc = subprocess.Popen([h2serve, "--root", root, "--host", "127.0.0.1", "--port", "0",
+                                      "--threads", "2", *extra],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+        if not m:
+            self.stop()
+            raise SystemExit("h2serve did not start: %r %s" % (line, self.proc.stderr.read()))
+        self.port = int(m.group(1))
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False, **kw)
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def make_root():
+    root = tempfile.mkdtemp(prefix="h2serve-root-")
+    with open(os.path.join(root, "index.html"), "w") as f:
+        f.write("<!doctype html><title>libh2</title><p>hello</p>\n")
+    os.makedirs(os.path.join(root, "static"))
+    with open(os.path.join(root, "static", "app.js"), "w") as f:
+        f.write("console.log('libh2');\n")
+    with open(os.path.join(root, "1m.bin"), "wb") as f:
+        f.write(os.urandom(1 << 20))
+    with open(os.path.join(root, "16k.bin"), "wb") as f:
+        f.write(os.urandom(16 << 10))
+    return root
+
+
+def file_sha(root, name):
+    with open(os.path.join(root, name), "rb") as f:
+        return sha(f.read())
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+def case_curl_prior_knowledge(s, root):
+    for name in ["1m.bin", "16k.bin", "index.html", "static/app.js"]:
+        r = run(["curl", "-sS", "--fail", "--http2-prior-knowledge", s.url + "/" + name])
+        check(r.returncode == 0, "curl failed on %s: %s" % (name, r.stderr))
+        check(sha(r.stdout) == file_sha(root, name), "%s differs" % name)
+
+
+def case_curl_upload_echo(s, root):
+    body = os.urandom(700_000)
+    r = run(["curl", "-sS", "--fail", "--http2-prior-knowledge", "--data-binary", "@-", "-o", "-",
+             "-D", "/dev/stderr", s.url + "/echo"], input=body)
+    check(r.returncode == 0, r.stderr)
+    check(sha(r.stdout) == sha(body), "echoed body differs")
+
+
+def case_nghttp(s, root):
+    r = run(["nghttp", "-nv", s.url + "/1m.bin"])
+    check(r.returncode == 0, r.stderr.decode())
+    out = r.stdout.decode(errors="replace")
+    check(":status: 200" in out, "no 200")
+    check("END_STREAM" in out, "stream did not end")
+    r = run(["nghttp", "-v", "-m", "10", s.url + "/16k.bin"])
+    check(r.returncode == 0 and r.stdout.decode(errors="replace").count(":status: 200") == 10, "nghttp -m 10 failed")
+    with tempfile.NamedTemporaryFile() as upload:
+        upload.write(b"x" * 100_000)
+        upload.flush()
+        r = run(["nghttp", "-v", "-d", upload.name, s.url + "/echo"])
+    check(b"x-echo-length: 100000" in r.stdout, "no x-echo-length trailer")
+
+
+def case_h2load(s, root):
+    r = run(["h2load", "-n", "20000", "-c", "8", "-m", "16", s.url + "/index.html"])
+    out = r.stdout.decode()
+    check(r.returncode == 0, out + r.stderr.decode())
+    check(re.search(r"20000 succeeded, 0 failed, 0 errored, 0 timeout", out) is not None, out)
+    r = run(["h2load", "-n", "200", "-c", "2", "-m", "4", s.url + "/1m.bin"])
+    out = r.stdout.decode()
+    check(re.search(r"200 succeeded, 0 failed, 0 errored, 0 timeout", out) is not None, out)
+
+
+def case_python_h2_small_window(s, root):
+    import h2.config
+    import h2.connection
+    import h2.events
+    import h2.settings
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=TIMEOUT)
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    conn.local_settings = h2.settings.Settings(client=True, initial_values={
+        h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 16384})
+    conn.initiate_connection()
+    conn.send_headers(1, [(":method", "GET"), (":scheme", "http"), (":path", "/1m.bin"),
+                          (":authority", "127.0.0.1")], end_stream=True)
+    sock.sendall(conn.data_to_send())
+    body = bytearray()
+    done = False
+    deadline = time.time() + TIMEOUT
+    while not done and time.time() < deadline:
+        data = sock.recv(65536)
+        if not data:
+            break
+        for ev in conn.receive_data(data):
+            if isinstance(ev, h2.events.DataReceived):
+                body += ev.data
+                # Give credit back as we consume, stream and connection.
+                conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+            elif isinstance(ev, h2.events.StreamEnded):
+                done = True
+            elif isinstance(ev, (h2.events.StreamReset, h2.events.ConnectionTerminated)):
+                raise AssertionError("server ended the stream: %r" % ev)
+        sock.sendall(conn.data_to_send())
+    conn.close_connection()
+    sock.sendall(conn.data_to_send())
+    sock.close()
+    check(done, "download did not finish")
+    check(sha(bytes(body)) == file_sha(root, "1m.bin"), "body differs")
+
+
+def case_node_http2(s, root):
+    script = r"""
+const http2 = require('http2'); const crypto = require('crypto');
+const c = http2.connect(process.argv[1]);
+const req = c.request({':path': '/1m.bin'});
+const h = crypto.createHash('sha256'); let status = 0;
+req.on('response', (hd) => { status = hd[':status']; });
+req.on('data', (d) => h.update(d));
+req.on('end', () => { console.log(status + ' ' + h.digest('hex')); c.close(); });
+req.on('error', (e) => { console.error(e); process.exit(1); });
+"""
+    r = run(["node", "-e", script, s.url])
+    check(r.returncode == 0, r.stderr.decode())
+    check(r.stdout.decode().strip() == "200 " + file_sha(root, "1m.bin"), r.stdout.decode())
+
+
+def case_static_rules(s, root):
+    def get(path, *headers):
+        args = ["curl", "-sS", "--http2-prior-knowledge", "--path-as-is", "-o", "/dev/null", "-D", "-"]
+        for h in headers:
+            args += ["-H", h]
+        r = run(args + [s.url + path])
+        return r.stdout.decode().lower()
+    raw = run(["curl", "-sS", "--http2-prior-knowledge", "-o", "/dev/null", "-D", "-", s.url + "/1m.bin"]).stdout.decode()
+    etag = re.search(r"etag: (\S+)", raw).group(1)
+    lm = re.search(r"last-modified: (.+)\r", raw).group(1)  # case matters in HTTP dates
+    check("304" in get("/1m.bin", "If-None-Match: " + etag).split("\n")[0], "no 304 for etag")
+    check("304" in get("/1m.bin", "If-Modified-Since: " + lm).split("\n")[0], "no 304 for date")
+    r = get("/1m.bin", "Range: bytes=100-199")
+    check("206" in r.split("\n")[0] and "content-range: bytes 100-199/1048576" in r, r)
+    check("416" in get("/1m.bin", "Range: bytes=2000000-").split("\n")[0], "no 416")
+    check("404" in get("/missing").split("\n")[0], "no 404")
+    check(get("/").startswith("http/2 200") and "text/html" in get("/"), "no index.html")
+    r = run(["curl", "-sS", "--http2-prior-knowledge", "-X", "DELETE", "-D", "-", "-o", "/dev/null", s.url + "/"])
+    check("405" in r.stdout.decode().split("\n")[0] and "allow: get, head" in r.stdout.decode().lower(), "no 405")
+    os.symlink("/etc", os.path.join(root, "escape"))
+    check("403" in get("/escape/hostname").split("\n")[0], "symlink escape not refused")
+    for bad in ["/%2e%2e/etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/a%2fb", "/a%00b"]:
+        status = get(bad).split("\n")[0]
+        check("400" in status or "404" in status, "%s gave %s" % (bad, status))
+
+
+def case_graceful_shutdown(s, root):
+    # A slow download in flight when SIGTERM arrives completes; new connections are refused.
+    p = subprocess.Popen(["curl", "-sS", "--fail", "--http2-prior-knowledge", "--limit-rate", "2M",
+                          s.url + "/1m.bin"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.2)
+    s.proc.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=TIMEOUT)
+    check(p.returncode == 0, "download failed: %s" % err)
+    check(sha(out) == file_sha(root, "1m.bin"), "body differs")
+    s.proc.wait(timeout=30)
+    check(s.proc.returncode == 0, "h2serve exit status %s" % s.proc.returncode)
+
+
+def case_cli_errors(h2serve, root):
+    for args, text in [([], "--root"), (["--root", "/nonexistent"], "root"),
+                       (["--root", root, "--port", "99999"], "--port"), (["--root", root, "--bogus"], "unknown")]:
+        r = run([h2serve] + args)
+        check(r.returncode == 2, "%s: exit %s" % (args, r.returncode))
+        check(text in r.stderr.decode() and r.stderr.decode().count("\n") == 1, r.stderr.decode())
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    r = run([h2serve, "--root", root, "--host", "127.0.0.1", "--port", str(busy.getsockname()[1])])
+    busy.close()
+    check(r.returncode == 2 and r.stderr.decode().count("\n") == 1, "port in use: %s" % r.stderr.decode())
+
+
+CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--h2serve", required=True)
+    ap.add_argument("case", choices=sorted(CASES))
+    a = ap.parse_args()
+    root = make_root()
+    try:
+        if a.case == "cli_errors":
+            case_cli_errors(a.h2serve, root)
+        else:
+            s = Server(a.h2serve, root)
+            try:
+                CASES[a.case](s, root)
+            finally:
+                s.stop()
+    except AssertionError as e:
+        print("FAIL:", e)
+        return 1
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
