@@ -2,6 +2,11 @@
 
 #include <sys/sendfile.h>
 
+#include <boost/beast/core/flat_buffer.hpp>
+#include <cstring>
+
+#include "http1.hpp"
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <iostream>
 
@@ -25,6 +30,24 @@ void Session::request_shutdown() {
     timer_.cancel();  // wakes the read if the session is waiting for one
 }
 
+// Reads until the first octets tell HTTP/2 with prior knowledge (the client preface, RFC 9113
+// §3.4) from HTTP/1.1. Returns false for HTTP/1.1; throws on a handshake timeout or EOF.
+asio::awaitable<bool> Session::sniff(boost::beast::flat_buffer& in) {
+    static constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    for (;;) {
+        const std::size_t n = std::min(in.size(), kPreface.size());
+        if (std::memcmp(in.data().data(), kPreface.data(), n) != 0) co_return false;
+        if (n == kPreface.size()) co_return true;
+        timer_.expires_after(context_.options.handshake_timeout);
+        auto r = co_await (socket_.async_read_some(in.prepare(4096), asio::as_tuple(asio::use_awaitable)) ||
+                           timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
+        if (r.index() != 0) throw boost::system::system_error(asio::error::timed_out);
+        const auto [read_error, got] = std::get<0>(r);
+        if (read_error) throw boost::system::system_error(read_error);
+        in.commit(got);
+    }
+}
+
 asio::awaitable<void> Session::run() {
     auto self = shared_from_this();
     socket_.set_option(asio::ip::tcp::no_delay(true));
@@ -32,9 +55,27 @@ asio::awaitable<void> Session::run() {
     const auto start = Clock::now();
     auto last_activity = start;
     std::array<std::uint8_t, 64 * 1024> buffer;
-    conn_.set_time(start);
     try {
+        boost::beast::flat_buffer first;
+        if (!co_await sniff(first)) {
+            // HTTP/1.1 on the same port; an Upgrade: h2c request turns into stream 1.
+            auto up = co_await serve_http1(socket_, first, context_);
+            if (!up) throw boost::system::system_error(asio::error::eof);
+            std::vector<hpack::HeaderField> fields;
+            for (const auto& [n, v] : up->fields) fields.push_back({n, v});
+            auto upgraded = Connection::server_upgrade(context_.options.engine, up->settings, fields);
+            if (!upgraded) throw boost::system::system_error(asio::error::invalid_argument);
+            conn_ = std::move(*upgraded);
+        }
+        conn_.set_time(start);
         co_await flush();  // our SETTINGS
+        // Octets that arrived with the sniffed ones (the preface, or what followed the upgrade).
+        if (first.size() > 0) {
+            events_.clear();
+            conn_.receive({static_cast<const std::uint8_t*>(first.data().data()), first.size()}, events_);
+            for (const Event& e : events_) handle(e);
+            co_await flush();
+        }
         while (!conn_.should_close()) {
             if (shutdown_requested_ && !shutting_down_) {
                 shutting_down_ = true;
@@ -48,12 +89,15 @@ asio::awaitable<void> Session::run() {
             auto deadline = now + std::chrono::seconds(1);
             if (auto d = conn_.next_deadline(); d && *d < deadline) deadline = *d;
             timer_.expires_at(deadline);
-            auto result = co_await (socket_.async_read_some(asio::buffer(buffer), asio::use_awaitable) ||
+            // as_tuple: with operator|| an operation that throws does not count as done, so a
+            // closed connection (EOF) would only be noticed when the timer fires.
+            auto result = co_await (socket_.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable)) ||
                                     timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
             const auto t = Clock::now();
             conn_.set_time(t);
             if (result.index() == 0) {
-                const std::size_t n = std::get<0>(result);
+                const auto [read_error, n] = std::get<0>(result);
+                if (read_error) throw boost::system::system_error(read_error);
                 last_activity = t;
                 events_.clear();
                 conn_.receive({buffer.data(), n}, events_);
@@ -167,8 +211,13 @@ asio::awaitable<void> Session::flush() {
         if (!out.empty()) {
             co_await asio::async_write(socket_, asio::buffer(out.data(), out.size()), asio::use_awaitable);
             conn_.consume_output(out.size());
-            continue;
         }
+        // Framing output raises events of its own (StreamWritable when a body buffer drains,
+        // StreamClosed): handle them now, or a body would wait for the next read to go on.
+        events_.clear();
+        conn_.poll_events(events_);
+        for (const Event& e : events_) handle(e);
+        if (!out.empty() || !events_.empty()) continue;
         if (!co_await send_file_frames()) co_return;
     }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/asio.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 
 #include <atomic>
 #include <deque>
@@ -47,6 +48,7 @@ private:
         bool blocked = false;
     };
 
+    asio::awaitable<bool> sniff(boost::beast::flat_buffer& in);
     void handle(const Event& e);
     void respond(StreamId id, Incoming& in);
     void feed(StreamId id);

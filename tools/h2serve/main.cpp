@@ -1,4 +1,5 @@
-// h2serve: a static file server over HTTP/2, plus POST /echo for upload and trailer tests.
+// h2serve: a static file server over HTTP/2 (prior knowledge or Upgrade: h2c) and HTTP/1.1 on
+// the same port, plus POST /echo for upload and trailer tests.
 //
 // h2serve --root DIR [--host ADDR] [--port N] [--tls-port N --cert FILE --key FILE]
 //         [--threads N] [--log-level error|warn|info|debug] [--access-log FILE|-]
@@ -94,7 +95,7 @@ int main(int argc, char** argv) {
             return Response{s.status, std::move(s.fields), std::move(s.body), std::move(s.file), {}};
         });
         server.listen();
-        std::cout << "listening on http://" << options.host << ":" << server.port() << " (h2c)" << std::endl;
+        std::cout << "listening on http://" << options.host << ":" << server.port() << " (h2c, http/1.1)" << std::endl;
         server.run();
     } catch (const std::system_error& e) {
         std::cerr << "h2serve: " << e.what() << "\n";

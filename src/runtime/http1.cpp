@@ -1,0 +1,172 @@
+#include "http1.hpp"
+
+#include <sys/sendfile.h>
+
+#include <boost/beast/http.hpp>
+#include <iostream>
+
+namespace h2::runtime {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+std::optional<std::vector<std::uint8_t>> decode_base64url(std::string_view s) {
+    std::vector<std::uint8_t> out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : s) {
+        int v;
+        if (c >= 'A' && c <= 'Z') v = c - 'A';
+        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9') v = c - '0' + 52;
+        else if (c == '-' || c == '+') v = 62;
+        else if (c == '_' || c == '/') v = 63;
+        else if (c == '=') break;  // tolerate padding
+        else return std::nullopt;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<std::uint8_t>(acc >> bits));
+        }
+    }
+    return out;
+}
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool has_token(std::string_view list, std::string_view token) {
+    const std::string l = lower(list), t = lower(token);
+    std::size_t at = 0;
+    while (at <= l.size()) {
+        std::size_t end = l.find(',', at);
+        if (end == std::string::npos) end = l.size();
+        std::string_view item(l.data() + at, end - at);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item == t) return true;
+        at = end + 1;
+    }
+    return false;
+}
+
+// RFC 9113 §8.2.2: fields that mean nothing in HTTP/2.
+bool hop_by_hop(std::string_view n) {
+    return n == "connection" || n == "keep-alive" || n == "proxy-connection" || n == "transfer-encoding" ||
+           n == "upgrade" || n == "http2-settings" || n == "host" || n == "te";
+}
+
+Request to_request(const http::request<http::string_body>& r) {
+    Request q;
+    q.method = std::string(r.method_string());
+    q.scheme = "http";
+    q.path = std::string(r.target());
+    q.authority = std::string(r[http::field::host]);
+    for (const auto& f : r) q.fields.emplace_back(lower(f.name_string()), std::string(f.value()));
+    q.body = r.body();
+    return q;
+}
+
+std::optional<UpgradeRequest> upgrade_of(const http::request<http::string_body>& r) {
+    if (!has_token(r[http::field::upgrade], "h2c")) return std::nullopt;
+    if (!has_token(r[http::field::connection], "http2-settings") || r.count("HTTP2-Settings") != 1) return std::nullopt;
+    // A request with a body would have to be read before switching: decline instead.
+    if (!r.body().empty() || r.chunked()) return std::nullopt;
+    auto settings = decode_base64url(r["HTTP2-Settings"]);
+    if (!settings || settings->size() % 6 != 0) return std::nullopt;
+    UpgradeRequest u{std::move(*settings), {}};
+    u.fields = {{":method", std::string(r.method_string())},
+                {":scheme", "http"},
+                {":path", std::string(r.target())},
+                {":authority", std::string(r[http::field::host])}};
+    for (const auto& f : r) {
+        const std::string n = lower(f.name_string());
+        if (!hop_by_hop(n)) u.fields.emplace_back(n, std::string(f.value()));
+    }
+    return u;
+}
+
+asio::awaitable<void> sendfile_blocking_aware(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset,
+                                              std::uint64_t length) {
+    off_t off = static_cast<off_t>(offset);
+    while (length > 0) {
+        const ssize_t n = ::sendfile(socket.native_handle(), fd, &off, length);
+        if (n > 0) {
+            length -= static_cast<std::uint64_t>(n);
+        } else if (n == 0) {
+            throw boost::system::system_error(EIO, boost::system::system_category(), "file truncated");
+        } else if (errno == EAGAIN || errno == EINTR) {
+            co_await socket.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable);
+        } else {
+            throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
+        }
+    }
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<UpgradeRequest>> serve_http1(asio::ip::tcp::socket& socket,
+                                                           beast::flat_buffer& buffer,
+                                                           const SessionContext& context) {
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(context.options.max_request_body);
+        parser.header_limit(16 * 1024);
+        auto [ec, n] = co_await http::async_read(socket, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset) {
+            co_return std::nullopt;
+        }
+        if (ec) {
+            // Malformed or too large: answer once and close (RFC 9112 §2.2).
+            const bool large = ec == http::error::body_limit || ec == http::error::header_limit;
+            http::response<http::string_body> bad{large ? http::status::payload_too_large : http::status::bad_request, 11};
+            bad.set(http::field::connection, "close");
+            bad.body() = large ? "413 Content Too Large\n" : "400 Bad Request\n";
+            bad.prepare_payload();
+            co_await http::async_write(socket, bad, asio::as_tuple(asio::use_awaitable));
+            co_return std::nullopt;
+        }
+        const auto& req = parser.get();
+        if (auto up = upgrade_of(req)) {
+            static const std::string k101 =
+                "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+            co_await asio::async_write(socket, asio::buffer(k101), asio::use_awaitable);
+            co_return up;
+        }
+        Response resp;
+        try {
+            resp = context.handler(to_request(req));
+        } catch (const std::exception& e) {
+            if (context.options.log_level >= LogLevel::error) std::cerr << "handler: " << e.what() << "\n";
+            resp = Response{500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n", {}, {}};
+        }
+        const bool head = req.method() == http::verb::head;
+        http::response<http::string_body> out{static_cast<http::status>(resp.status), req.version()};
+        for (const auto& [name, value] : resp.fields) out.set(name, value);
+        for (const auto& [name, value] : resp.trailers) out.set(name, value);  // no trailers without chunking: as fields
+        out.keep_alive(req.keep_alive());
+        if (!resp.file) {
+            // HEAD keeps the content-length the handler gave (that of the GET), with no body.
+            const bool has_length = out.count(http::field::content_length) > 0;
+            if (!has_length) out.content_length(resp.body.size());
+            if (!head) out.body() = std::move(resp.body);
+            http::response_serializer<http::string_body> sr{out};
+            if (head) co_await http::async_write_header(socket, sr, asio::use_awaitable);
+            else co_await http::async_write(socket, sr, asio::use_awaitable);
+        } else {
+            out.content_length(resp.file.length());
+            http::response_serializer<http::string_body> sr{out};
+            co_await http::async_write_header(socket, sr, asio::use_awaitable);
+            co_await sendfile_blocking_aware(socket, resp.file.fd(), resp.file.offset(), resp.file.length());
+        }
+        if (!req.keep_alive()) co_return std::nullopt;
+    }
+}
+
+}  // namespace h2::runtime

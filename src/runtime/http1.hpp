@@ -1,0 +1,33 @@
+// HTTP/1.1 on the cleartext port (Boost.Beast), and the switch to HTTP/2 by Upgrade: h2c
+// (RFC 7540 §3.2). Internal header.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "h2/runtime/server.hpp"
+#include "session.hpp"
+
+namespace h2::runtime {
+
+// A request that asked to switch to HTTP/2: its decoded HTTP2-Settings and its fields as an
+// HTTP/2 request (pseudo-headers first).
+struct UpgradeRequest {
+    std::vector<std::uint8_t> settings;
+    FieldVector fields;
+};
+
+// Serves HTTP/1.1 requests from `buffer` (which may already hold bytes) and the socket until
+// the client closes, or asks to upgrade (returned; the 101 has been written).
+asio::awaitable<std::optional<UpgradeRequest>> serve_http1(asio::ip::tcp::socket& socket,
+                                                           boost::beast::flat_buffer& buffer,
+                                                           const SessionContext& context);
+
+// RFC 4648 §5 without padding (HTTP2-Settings); nullopt when malformed.
+std::optional<std::vector<std::uint8_t>> decode_base64url(std::string_view s);
+
+}  // namespace h2::runtime
