@@ -1,6 +1,6 @@
 #include "http1.hpp"
 
-#include <sys/sendfile.h>
+#include <unistd.h>
 
 #include <boost/beast/http.hpp>
 #include <iostream>
@@ -92,28 +92,12 @@ std::optional<UpgradeRequest> upgrade_of(const http::request<http::string_body>&
     return u;
 }
 
-asio::awaitable<void> sendfile_blocking_aware(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset,
-                                              std::uint64_t length) {
-    off_t off = static_cast<off_t>(offset);
-    while (length > 0) {
-        const ssize_t n = ::sendfile(socket.native_handle(), fd, &off, length);
-        if (n > 0) {
-            length -= static_cast<std::uint64_t>(n);
-        } else if (n == 0) {
-            throw boost::system::system_error(EIO, boost::system::system_category(), "file truncated");
-        } else if (errno == EAGAIN || errno == EINTR) {
-            co_await socket.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable);
-        } else {
-            throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
-        }
-    }
-}
-
 }  // namespace
 
-asio::awaitable<std::optional<UpgradeRequest>> serve_http1(asio::ip::tcp::socket& socket,
-                                                           beast::flat_buffer& buffer,
+template <class Stream>
+asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast::flat_buffer& buffer,
                                                            const SessionContext& context) {
+    constexpr bool tls = !std::is_same_v<Stream, asio::ip::tcp::socket>;
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.body_limit(context.options.max_request_body);
@@ -133,7 +117,7 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(asio::ip::tcp::socket
             co_return std::nullopt;
         }
         const auto& req = parser.get();
-        if (auto up = upgrade_of(req)) {
+        if (auto up = tls ? std::nullopt : upgrade_of(req)) {
             static const std::string k101 =
                 "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
             co_await asio::async_write(socket, asio::buffer(k101), asio::use_awaitable);
@@ -163,10 +147,26 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(asio::ip::tcp::socket
             out.content_length(resp.file.length());
             http::response_serializer<http::string_body> sr{out};
             co_await http::async_write_header(socket, sr, asio::use_awaitable);
-            co_await sendfile_blocking_aware(socket, resp.file.fd(), resp.file.offset(), resp.file.length());
+            if constexpr (!tls) {
+                co_await sendfile_to(socket, resp.file.fd(), resp.file.offset(), resp.file.length());
+            } else {
+                std::vector<std::uint8_t> chunk(64 * 1024);
+                for (std::uint64_t done = 0; done < resp.file.length();) {
+                    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), resp.file.length() - done));
+                    const ssize_t got = ::pread(resp.file.fd(), chunk.data(), want, static_cast<off_t>(resp.file.offset() + done));
+                    if (got <= 0) throw boost::system::system_error(got == 0 ? EIO : errno, boost::system::system_category(), "pread");
+                    co_await asio::async_write(socket, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), asio::use_awaitable);
+                    done += static_cast<std::uint64_t>(got);
+                }
+            }
         }
         if (!req.keep_alive()) co_return std::nullopt;
     }
 }
+
+template asio::awaitable<std::optional<UpgradeRequest>> serve_http1(asio::ip::tcp::socket&, beast::flat_buffer&,
+                                                                    const SessionContext&);
+template asio::awaitable<std::optional<UpgradeRequest>> serve_http1(TlsStream&, beast::flat_buffer&,
+                                                                    const SessionContext&);
 
 }  // namespace h2::runtime

@@ -23,8 +23,9 @@ struct UpgradeRequest {
 
 // Serves HTTP/1.1 requests from `buffer` (which may already hold bytes) and the socket until
 // the client closes, or asks to upgrade (returned; the 101 has been written).
-asio::awaitable<std::optional<UpgradeRequest>> serve_http1(asio::ip::tcp::socket& socket,
-                                                           boost::beast::flat_buffer& buffer,
+// On TLS (TlsStream) an Upgrade header is ignored: h2c is cleartext only (ALPN does it there).
+template <class Stream>
+asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& stream, boost::beast::flat_buffer& buffer,
                                                            const SessionContext& context);
 
 // RFC 4648 §5 without padding (HTTP2-Settings); nullopt when malformed.

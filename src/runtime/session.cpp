@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include <sys/sendfile.h>
+#include <unistd.h>
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <cstring>
@@ -15,31 +16,35 @@ namespace h2::runtime {
 using namespace boost::asio::experimental::awaitable_operators;
 using Clock = Connection::Clock;
 
-Session::Session(asio::ip::tcp::socket socket, const SessionContext& context)
-    : socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+template <class Stream>
+Session<Stream>::Session(Stream stream, const SessionContext& context)
+    : stream_(std::move(stream)),
+      timer_(stream_.get_executor()),
       context_(context),
       conn_(Connection::server(context.options.engine)) {
     ++context_.live_sessions;
 }
 
-Session::~Session() { --context_.live_sessions; }
+template <class Stream>
+Session<Stream>::~Session() { --context_.live_sessions; }
 
-void Session::request_shutdown() {
+template <class Stream>
+void Session<Stream>::request_shutdown() {
     shutdown_requested_ = true;
     timer_.cancel();  // wakes the read if the session is waiting for one
 }
 
 // Reads until the first octets tell HTTP/2 with prior knowledge (the client preface, RFC 9113
 // §3.4) from HTTP/1.1. Returns false for HTTP/1.1; throws on a handshake timeout or EOF.
-asio::awaitable<bool> Session::sniff(boost::beast::flat_buffer& in) {
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::sniff(boost::beast::flat_buffer& in) {
     static constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
     for (;;) {
         const std::size_t n = std::min(in.size(), kPreface.size());
         if (std::memcmp(in.data().data(), kPreface.data(), n) != 0) co_return false;
         if (n == kPreface.size()) co_return true;
         timer_.expires_after(context_.options.handshake_timeout);
-        auto r = co_await (socket_.async_read_some(in.prepare(4096), asio::as_tuple(asio::use_awaitable)) ||
+        auto r = co_await (stream_.async_read_some(in.prepare(4096), asio::as_tuple(asio::use_awaitable)) ||
                            timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
         if (r.index() != 0) throw boost::system::system_error(asio::error::timed_out);
         const auto [read_error, got] = std::get<0>(r);
@@ -48,18 +53,40 @@ asio::awaitable<bool> Session::sniff(boost::beast::flat_buffer& in) {
     }
 }
 
-asio::awaitable<void> Session::run() {
-    auto self = shared_from_this();
-    socket_.set_option(asio::ip::tcp::no_delay(true));
-    socket_.native_non_blocking(true);  // sendfile(2) on the descriptor must not block the thread
+// TLS: the handshake within the handshake timeout; true when ALPN chose h2 (RFC 9113 §3.2).
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::negotiate() {
+    if constexpr (tls) {
+        timer_.expires_after(context_.options.handshake_timeout);
+        auto r = co_await (stream_.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable)) ||
+                           timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
+        if (r.index() != 0) throw boost::system::system_error(asio::error::timed_out);
+        if (const auto [ec] = std::get<0>(r); ec) throw boost::system::system_error(ec);
+        const unsigned char* proto = nullptr;
+        unsigned int len = 0;
+        SSL_get0_alpn_selected(stream_.native_handle(), &proto, &len);
+        co_return len == 2 && proto[0] == 'h' && proto[1] == '2';
+    } else {
+        co_return false;
+    }
+}
+
+template <class Stream>
+asio::awaitable<void> Session<Stream>::run() {
+    auto self = this->shared_from_this();
+    auto& socket = stream_.lowest_layer();
+    socket.set_option(asio::ip::tcp::no_delay(true));
+    socket.native_non_blocking(true);  // sendfile(2) on the descriptor must not block the thread
     const auto start = Clock::now();
     auto last_activity = start;
     std::array<std::uint8_t, 64 * 1024> buffer;
     try {
         boost::beast::flat_buffer first;
-        if (!co_await sniff(first)) {
-            // HTTP/1.1 on the same port; an Upgrade: h2c request turns into stream 1.
-            auto up = co_await serve_http1(socket_, first, context_);
+        // Cleartext: the client preface says h2 with prior knowledge. TLS: ALPN says.
+        const bool h2 = tls ? co_await negotiate() : co_await sniff(first);
+        if (!h2) {
+            // HTTP/1.1; on cleartext an Upgrade: h2c request turns into stream 1.
+            auto up = co_await serve_http1(stream_, first, context_);
             if (!up) throw boost::system::system_error(asio::error::eof);
             std::vector<hpack::HeaderField> fields;
             for (const auto& [n, v] : up->fields) fields.push_back({n, v});
@@ -91,7 +118,7 @@ asio::awaitable<void> Session::run() {
             timer_.expires_at(deadline);
             // as_tuple: with operator|| an operation that throws does not count as done, so a
             // closed connection (EOF) would only be noticed when the timer fires.
-            auto result = co_await (socket_.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable)) ||
+            auto result = co_await (stream_.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable)) ||
                                     timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
             const auto t = Clock::now();
             conn_.set_time(t);
@@ -118,11 +145,12 @@ asio::awaitable<void> Session::run() {
         if (context_.options.log_level >= LogLevel::debug) std::cerr << "connection: " << e.what() << "\n";
     }
     boost::system::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    stream_.lowest_layer().close(ignored);
 }
 
-void Session::handle(const Event& e) {
+template <class Stream>
+void Session<Stream>::handle(const Event& e) {
     if (const auto* h = std::get_if<HeadersReceived>(&e)) {
         if (h->kind == HeadersKind::request) {
             Incoming& in = incoming_[h->stream];
@@ -159,7 +187,8 @@ void Session::handle(const Event& e) {
     }
 }
 
-void Session::respond(StreamId id, Incoming& in) {
+template <class Stream>
+void Session<Stream>::respond(StreamId id, Incoming& in) {
     Response resp;
     if (in.too_large) {
         resp.status = 413;
@@ -188,7 +217,8 @@ void Session::respond(StreamId id, Incoming& in) {
 }
 
 // Hands the engine as much of a memory body as it takes; trailers once it is all taken.
-void Session::feed(StreamId id) {
+template <class Stream>
+void Session<Stream>::feed(StreamId id) {
     auto it = outgoing_.find(id);
     if (it == outgoing_.end()) return;
     Outgoing& o = it->second;
@@ -205,11 +235,12 @@ void Session::feed(StreamId id) {
     outgoing_.erase(it);
 }
 
-asio::awaitable<void> Session::flush() {
+template <class Stream>
+asio::awaitable<void> Session<Stream>::flush() {
     for (;;) {
         const auto out = conn_.pending_output();
         if (!out.empty()) {
-            co_await asio::async_write(socket_, asio::buffer(out.data(), out.size()), asio::use_awaitable);
+            co_await asio::async_write(stream_, asio::buffer(out.data(), out.size()), asio::use_awaitable);
             conn_.consume_output(out.size());
         }
         // Framing output raises events of its own (StreamWritable when a body buffer drains,
@@ -223,7 +254,8 @@ asio::awaitable<void> Session::flush() {
 }
 
 // One DATA frame per file stream, round robin: header from the engine, payload by sendfile(2).
-asio::awaitable<bool> Session::send_file_frames() {
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::send_file_frames() {
     bool progressed = false;
     for (std::size_t i = 0; i < files_.size();) {
         FileJob& job = files_[i];
@@ -241,8 +273,7 @@ asio::awaitable<bool> Session::send_file_frames() {
             ++i;
             continue;
         }
-        co_await asio::async_write(socket_, asio::buffer(r.header), asio::use_awaitable);
-        co_await sendfile_all(job.file.fd(), job.file.offset() + job.sent, r.length);
+        co_await send_file_range_with_header(r.header, job.file.fd(), job.file.offset() + job.sent, r.length);
         job.sent += r.length;
         progressed = true;
         if (job.sent == job.file.length()) {
@@ -255,21 +286,46 @@ asio::awaitable<bool> Session::send_file_frames() {
     co_return progressed;
 }
 
-asio::awaitable<void> Session::sendfile_all(int fd, std::uint64_t offset, std::uint64_t length) {
+// The frame header, then its payload: sendfile(2) on cleartext; on TLS, pread(2) into a
+// reused buffer (the octets must pass through OpenSSL), header and payload in one write.
+template <class Stream>
+asio::awaitable<void> Session<Stream>::send_file_range_with_header(const std::array<std::uint8_t, 9>& header, int fd,
+                                                                  std::uint64_t offset, std::uint64_t length) {
+    if constexpr (!tls) {
+        co_await asio::async_write(stream_, asio::buffer(header), asio::use_awaitable);
+        co_await sendfile_to(stream_, fd, offset, length);
+    } else {
+        file_buffer_.resize(header.size() + length);
+        std::memcpy(file_buffer_.data(), header.data(), header.size());
+        std::size_t got = 0;
+        while (got < length) {
+            const ssize_t n = ::pread(fd, file_buffer_.data() + header.size() + got, length - got,
+                                      static_cast<off_t>(offset + got));
+            if (n <= 0) throw boost::system::system_error(n == 0 ? EIO : errno, boost::system::system_category(), "pread");
+            got += static_cast<std::size_t>(n);
+        }
+        co_await asio::async_write(stream_, asio::buffer(file_buffer_), asio::use_awaitable);
+    }
+}
+
+asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length) {
     off_t off = static_cast<off_t>(offset);
     while (length > 0) {
-        const ssize_t n = ::sendfile(socket_.native_handle(), fd, &off, length);
+        const ssize_t n = ::sendfile(socket.native_handle(), fd, &off, length);
         if (n > 0) {
             length -= static_cast<std::uint64_t>(n);
         } else if (n == 0) {
             // The file shrank since it was opened: the stream cannot be completed.
             throw boost::system::system_error(EIO, boost::system::system_category(), "file truncated");
         } else if (errno == EAGAIN || errno == EINTR) {
-            co_await socket_.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable);
+            co_await socket.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable);
         } else {
-            throw boost::system::system_error(errno ? errno : EIO, boost::system::system_category(), "sendfile");
+            throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
         }
     }
 }
+
+template class Session<asio::ip::tcp::socket>;
+template class Session<TlsStream>;
 
 }  // namespace h2::runtime

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include <atomic>
 #include <deque>
+#include <type_traits>
 #include <memory>
 #include <unordered_map>
 
@@ -16,19 +18,36 @@ namespace h2::runtime {
 
 namespace asio = boost::asio;
 
+// Writes `length` octets of `fd` from `offset` to a plain socket with sendfile(2).
+asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length);
+
 struct SessionContext {
     const ServerOptions& options;
     const Handler& handler;
     std::atomic<int>& live_sessions;  // across all workers, for the graceful drain
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
+
+// Something the server can ask to shut down gracefully, whatever its transport.
+class SessionBase {
 public:
-    Session(asio::ip::tcp::socket socket, const SessionContext& context);
-    ~Session();
+    virtual ~SessionBase() = default;
+    virtual void request_shutdown() = 0;
+};
+
+// `Stream` is asio::ip::tcp::socket (cleartext: h2c, Upgrade, HTTP/1.1) or TlsStream (TLS
+// with ALPN h2, then http/1.1). Explicitly instantiated for both in session.cpp.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+public:
+    static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
+
+    Session(Stream stream, const SessionContext& context);
+    ~Session() override;
     asio::awaitable<void> run();
     // From the session's own executor: GOAWAY and finish the streams in flight.
-    void request_shutdown();
+    void request_shutdown() override;
 
 private:
     struct Incoming {
@@ -54,9 +73,12 @@ private:
     void feed(StreamId id);
     asio::awaitable<void> flush();
     asio::awaitable<bool> send_file_frames();
-    asio::awaitable<void> sendfile_all(int fd, std::uint64_t offset, std::uint64_t length);
+    asio::awaitable<void> send_file_range_with_header(const std::array<std::uint8_t, 9>& header, int fd,
+                                                      std::uint64_t offset, std::uint64_t length);
+    asio::awaitable<bool> negotiate();  // TLS: handshake, then true if ALPN chose h2
 
-    asio::ip::tcp::socket socket_;
+    Stream stream_;
+    std::vector<std::uint8_t> file_buffer_;  // TLS: file octets are read here, then encrypted
     asio::steady_timer timer_;
     const SessionContext& context_;
     Connection conn_;

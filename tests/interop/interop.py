@@ -21,18 +21,35 @@ import time
 TIMEOUT = 60
 
 
+def make_cert(directory):
+    """A self-signed certificate for 127.0.0.1, made with Debian's openssl."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
 class Server:
-    def __init__(self, h2serve, root, *extra):
-        self.proc = subprocess.Popen([h2serve, "--root", root, "--host", "127.0.0.1", "--port", "0",
-                                      "--threads", "2", *extra],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def __init__(self, h2serve, root, *extra, tls=True):
+        args = [h2serve, "--root", root, "--host", "127.0.0.1", "--port", "0", "--threads", "2", *extra]
+        if tls:
+            os.makedirs(root + ".tls", exist_ok=True)
+            cert, key = make_cert(root + ".tls")
+            args += ["--tls-port", "0", "--cert", cert, "--key", key]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+        m = re.search(r"listening on http://127\.0\.0\.1:(\d+) \(h2c, http/1\.1\)", line)
         if not m:
             self.stop()
             raise SystemExit("h2serve did not start: %r %s" % (line, self.proc.stderr.read()))
         self.port = int(m.group(1))
         self.url = "http://127.0.0.1:%d" % self.port
+        if tls:
+            line = self.proc.stdout.readline()
+            m = re.search(r"listening on https://127\.0\.0\.1:(\d+) \(h2, http/1\.1\)", line)
+            check(m is not None, "no TLS listener line: %r" % line)
+            self.tls_url = "https://127.0.0.1:%s" % m.group(1)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -123,6 +140,37 @@ def case_nghttp_upgrade(s, root):
     r = run(["nghttp", "-nuv", s.url + "/16k.bin"])
     out = r.stdout.decode(errors="replace")
     check(r.returncode == 0 and "101" in out and ":status: 200" in out, out[-800:])
+
+
+def case_tls_curl(s, root):
+    for proto, flag in (("2", "--http2"), ("1.1", "--http1.1")):
+        r = run(["curl", "-sS", "--fail", "-k", flag, "-w", "\n%{http_version}", s.tls_url + "/1m.bin"])
+        check(r.returncode == 0, r.stderr)
+        body, _, version = r.stdout.rpartition(b"\n")
+        check(version.decode() == proto, "negotiated HTTP/%s, wanted %s" % (version.decode(), proto))
+        check(sha(body) == file_sha(root, "1m.bin"), "body differs over TLS " + proto)
+    body = os.urandom(300_000)
+    r = run(["curl", "-sS", "--fail", "-k", "--http2", "--data-binary", "@-", s.tls_url + "/echo"], input=body)
+    check(sha(r.stdout) == sha(body), "TLS echo differs")
+
+
+def case_tls_nghttp_h2load(s, root):
+    r = run(["nghttp", "-nv", s.tls_url + "/16k.bin"])
+    out = r.stdout.decode(errors="replace")
+    check(r.returncode == 0 and "negotiated protocol: h2" in out and ":status: 200" in out, out[-600:])
+    r = run(["h2load", "-n", "5000", "-c", "4", "-m", "8", s.tls_url + "/index.html"])
+    out = r.stdout.decode()
+    check(re.search(r"5000 succeeded, 0 failed, 0 errored, 0 timeout", out) is not None, out)
+    check("TLSv1.3" in out or "TLSv1.2" in out, out)
+
+
+def case_tls_refuses_old_protocols(s, root):
+    # RFC 9113 §9.2: TLS 1.2 or later; ALPN h2 only with a permitted cipher suite.
+    r = run(["curl", "-sS", "-k", "--http2", "--tlsv1.1", "--tls-max", "1.1", s.tls_url + "/"])
+    check(r.returncode != 0, "TLS 1.1 was accepted")
+    r = run(["openssl", "s_client", "-connect", s.tls_url[8:], "-tls1_2", "-cipher", "AES128-SHA",
+             "-alpn", "h2"], input=b"")
+    check(b"Cipher is (NONE)" in r.stdout or r.returncode != 0, "a non-AEAD TLS 1.2 suite was accepted")
 
 
 def case_nghttp(s, root):
@@ -244,6 +292,9 @@ def case_graceful_shutdown(s, root):
 
 def case_cli_errors(h2serve, root):
     for args, text in [([], "--root"), (["--root", "/nonexistent"], "root"),
+                       (["--root", root, "--port", "0", "--tls-port", "0"], "--cert"),
+                       (["--root", root, "--port", "0", "--tls-port", "0", "--cert", "/nonexistent.pem",
+                         "--key", "/nonexistent.pem"], "certificate"),
                        (["--root", root, "--port", "99999"], "--port"), (["--root", root, "--bogus"], "unknown")]:
         r = run([h2serve] + args)
         check(r.returncode == 2, "%s: exit %s" % (args, r.returncode))
@@ -279,6 +330,7 @@ def main():
         return 1
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(root + ".tls", ignore_errors=True)
     print("ok")
     return 0
 

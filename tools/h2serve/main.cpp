@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
             else if (flag == "--idle-timeout") options.idle_timeout = std::chrono::seconds(number(flag, v, 86400));
             else if (flag == "--handshake-timeout") options.handshake_timeout = std::chrono::seconds(number(flag, v, 86400));
             else if (flag == "--no-echo") echo_enabled = false;
+            else if (flag == "--tls-port") options.tls_port = static_cast<std::uint16_t>(number(flag, v, 65535));
+            else if (flag == "--cert") options.cert_file = v;
+            else if (flag == "--key") options.key_file = v;
             else if (flag == "--log-level") {
                 static const std::map<std::string, LogLevel> kLevels{
                     {"error", LogLevel::error}, {"warn", LogLevel::warn}, {"info", LogLevel::info}, {"debug", LogLevel::debug}};
@@ -74,11 +77,14 @@ int main(int argc, char** argv) {
                 if (l == kLevels.end()) throw Usage("invalid value for --log-level: " + v);
                 options.log_level = l->second;
             } else {
-                // --tls-port, --cert, --key, --access-log, --metrics-path: not built yet.
+                // --access-log, --metrics-path: not built yet.
                 throw Usage(flag + " is not implemented yet in this build of h2serve");
             }
         }
         if (root.empty()) throw Usage("--root DIR is required");
+        if (options.tls_port && (options.cert_file.empty() || options.key_file.empty())) {
+            throw Usage("--tls-port needs --cert FILE and --key FILE");
+        }
         std::error_code ec;
         if (!std::filesystem::is_directory(root, ec)) throw Usage("root is not a directory: " + root);
     } catch (const Usage& u) {
@@ -96,8 +102,12 @@ int main(int argc, char** argv) {
         });
         server.listen();
         std::cout << "listening on http://" << options.host << ":" << server.port() << " (h2c, http/1.1)" << std::endl;
+        if (options.tls_port) {
+            std::cout << "listening on https://" << options.host << ":" << server.tls_port() << " (h2, http/1.1)" << std::endl;
+        }
         server.run();
-    } catch (const std::system_error& e) {
+    } catch (const std::exception& e) {
+        // A port in use, an unreadable certificate or key: one line, exit status 2.
         std::cerr << "h2serve: " << e.what() << "\n";
         return 2;
     }

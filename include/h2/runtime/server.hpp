@@ -2,15 +2,17 @@
 // each with its own io_context and acceptor on the port (SO_REUSEPORT), one coroutine per
 // connection driving an h2::Connection.
 //
-// First cut (issue 4 in progress): cleartext HTTP/2 with prior knowledge; a request is
-// answered by a synchronous Handler once its body has arrived; bodies go out from memory or,
-// for files, as DATA headers followed by sendfile(2) inside reserved flow-control windows.
+// Cleartext port: HTTP/2 with prior knowledge, HTTP/1.1, and Upgrade: h2c. TLS port: ALPN h2,
+// then http/1.1. A request is answered by a synchronous Handler once its body has arrived;
+// bodies go out from memory or, for files, as DATA headers followed by the file range
+// (sendfile(2) on cleartext) inside reserved flow-control windows.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +50,9 @@ enum class LogLevel : std::uint8_t { error, warn, info, debug };
 struct ServerOptions {
     std::string host = "0.0.0.0";
     std::uint16_t port = 8080;
+    // TLS (ALPN h2, then http/1.1) on this port too, when set.
+    std::optional<std::uint16_t> tls_port;
+    std::string cert_file, key_file;  // PEM
     unsigned threads = 0;  // 0: one per core
     Config engine;
     std::chrono::seconds idle_timeout{20};
@@ -66,8 +71,9 @@ public:
 
     // Binds the listeners; throws std::system_error (e.g. the port is in use).
     void listen();
-    // The port actually bound (useful with port 0).
+    // The ports actually bound (useful with port 0); tls_port() is 0 without TLS.
     std::uint16_t port() const noexcept;
+    std::uint16_t tls_port() const noexcept;
     // Runs until stop() or SIGINT/SIGTERM (graceful: GOAWAY, drain, close).
     void run();
     void stop();
