@@ -41,7 +41,7 @@ asio::awaitable<bool> Session<Stream>::sniff(boost::beast::flat_buffer& in) {
     static constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
     for (;;) {
         const std::size_t n = std::min(in.size(), kPreface.size());
-        if (std::memcmp(in.data().data(), kPreface.data(), n) != 0) co_return false;
+        if (n > 0 && std::memcmp(in.data().data(), kPreface.data(), n) != 0) co_return false;
         if (n == kPreface.size()) co_return true;
         timer_.expires_after(context_.options.handshake_timeout);
         auto r = co_await (stream_.async_read_some(in.prepare(4096), asio::as_tuple(asio::use_awaitable)) ||
