@@ -4,6 +4,7 @@
 #include <boost/asio/ssl.hpp>
 
 #include <atomic>
+#include <csignal>
 #include <iostream>
 #include <list>
 #include <thread>
@@ -161,6 +162,9 @@ std::uint16_t Server::port() const noexcept { return impl_->port; }
 std::uint16_t Server::tls_port() const noexcept { return impl_->tls_port; }
 
 void Server::run() {
+    // sendfile(2) to a socket the peer has closed raises SIGPIPE, whose default action ends
+    // the process; the error comes back as EPIPE instead (Asio's own sends use MSG_NOSIGNAL).
+    std::signal(SIGPIPE, SIG_IGN);
     auto& first = *impl_->workers.front();
     asio::signal_set signals(first.io, SIGINT, SIGTERM);
     signals.async_wait([this, &first](const boost::system::error_code& ec, int) {

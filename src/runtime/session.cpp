@@ -74,13 +74,13 @@ asio::awaitable<bool> Session<Stream>::negotiate() {
 template <class Stream>
 asio::awaitable<void> Session<Stream>::run() {
     auto self = this->shared_from_this();
-    auto& socket = stream_.lowest_layer();
-    socket.set_option(asio::ip::tcp::no_delay(true));
-    socket.native_non_blocking(true);  // sendfile(2) on the descriptor must not block the thread
     const auto start = Clock::now();
     auto last_activity = start;
     std::array<std::uint8_t, 64 * 1024> buffer;
     try {
+        auto& socket = stream_.lowest_layer();
+        socket.set_option(asio::ip::tcp::no_delay(true));
+        socket.native_non_blocking(true);  // sendfile(2) on the descriptor must not block the thread
         boost::beast::flat_buffer first;
         // Cleartext: the client preface says h2 with prior knowledge. TLS: ALPN says.
         const bool h2 = tls ? co_await negotiate() : co_await sniff(first);
@@ -131,6 +131,7 @@ asio::awaitable<void> Session<Stream>::run() {
                 for (const Event& e : events_) handle(e);
             } else {
                 conn_.on_deadline(t);
+                reset_stalled_streams(t);
                 const bool idle = conn_.open_streams() == 0 && files_.empty();
                 if (idle && t - last_activity > context_.options.idle_timeout) conn_.goaway(ErrorCode::no_error, "idle");
                 if (conn_.counters().frames_received == 0 && t - start > context_.options.handshake_timeout) break;
@@ -143,6 +144,9 @@ asio::awaitable<void> Session<Stream>::run() {
         co_await flush();
     } catch (const boost::system::system_error& e) {
         if (context_.options.log_level >= LogLevel::debug) std::cerr << "connection: " << e.what() << "\n";
+    } catch (const std::exception& e) {
+        // Nothing may escape: co_spawn(detached) would swallow it silently.
+        if (context_.options.log_level >= LogLevel::error) std::cerr << "connection failed: " << e.what() << "\n";
     }
     boost::system::error_code ignored;
     stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
@@ -184,6 +188,11 @@ void Session<Stream>::handle(const Event& e) {
     } else if (const auto* c = std::get_if<StreamClosed>(&e)) {
         incoming_.erase(c->stream);
         outgoing_.erase(c->stream);
+    } else if (const auto* x = std::get_if<ConnectionError>(&e)) {
+        if (context_.options.log_level >= LogLevel::info) {
+            std::cerr << "connection error (" << (x->initiator == Initiator::local ? "sent" : "received")
+                      << "): " << to_string(x->code) << ": " << x->reason << "\n";
+        }
     }
 }
 
@@ -209,7 +218,7 @@ void Session<Stream>::respond(StreamId id, Incoming& in) {
     const bool end = !has_body && resp.trailers.empty();
     if (conn_.submit_response(id, fields, end) != SubmitError::none || end) return;
     if (resp.file) {
-        files_.push_back({id, std::move(resp.file), 0, false});
+        files_.push_back({id, std::move(resp.file), 0, false, Clock::now()});
         return;
     }
     outgoing_[id] = Outgoing{std::move(resp.body), 0, std::move(resp.trailers)};
@@ -236,11 +245,36 @@ void Session<Stream>::feed(StreamId id) {
 }
 
 template <class Stream>
+template <class Buffers>
+asio::awaitable<void> Session<Stream>::write_all(const Buffers& buffers) {
+    timer_.expires_after(context_.options.write_timeout);
+    auto r = co_await (asio::async_write(stream_, buffers, asio::as_tuple(asio::use_awaitable)) ||
+                       timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (r.index() != 0) throw boost::system::system_error(asio::error::timed_out, "write stalled");
+    if (const auto [ec, n] = std::get<0>(r); ec) throw boost::system::system_error(ec);
+}
+
+// SECURITY-PLAN SEC-15g: a response the client never lets through (its window stays shut)
+// must not hold the stream, its file and our memory forever.
+template <class Stream>
+void Session<Stream>::reset_stalled_streams(Clock::time_point now) {
+    for (std::size_t i = 0; i < files_.size();) {
+        if (files_[i].blocked && now - files_[i].progress > context_.options.stream_stall_timeout) {
+            const StreamId id = files_[i].stream;
+            files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(i));
+            conn_.reset_stream(id, ErrorCode::cancel);
+        } else {
+            ++i;
+        }
+    }
+}
+
+template <class Stream>
 asio::awaitable<void> Session<Stream>::flush() {
     for (;;) {
         const auto out = conn_.pending_output();
         if (!out.empty()) {
-            co_await asio::async_write(stream_, asio::buffer(out.data(), out.size()), asio::use_awaitable);
+            co_await write_all(asio::buffer(out.data(), out.size()));
             conn_.consume_output(out.size());
         }
         // Framing output raises events of its own (StreamWritable when a body buffer drains,
@@ -275,6 +309,7 @@ asio::awaitable<bool> Session<Stream>::send_file_frames() {
         }
         co_await send_file_range_with_header(r.header, job.file.fd(), job.file.offset() + job.sent, r.length);
         job.sent += r.length;
+        job.progress = Clock::now();
         progressed = true;
         if (job.sent == job.file.length()) {
             files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -292,8 +327,8 @@ template <class Stream>
 asio::awaitable<void> Session<Stream>::send_file_range_with_header(const std::array<std::uint8_t, 9>& header, int fd,
                                                                   std::uint64_t offset, std::uint64_t length) {
     if constexpr (!tls) {
-        co_await asio::async_write(stream_, asio::buffer(header), asio::use_awaitable);
-        co_await sendfile_to(stream_, fd, offset, length);
+        co_await write_all(asio::buffer(header));
+        co_await sendfile_to(stream_, fd, offset, length, context_.options.write_timeout);
     } else {
         file_buffer_.resize(header.size() + length);
         std::memcpy(file_buffer_.data(), header.data(), header.size());
@@ -304,12 +339,14 @@ asio::awaitable<void> Session<Stream>::send_file_range_with_header(const std::ar
             if (n <= 0) throw boost::system::system_error(n == 0 ? EIO : errno, boost::system::system_category(), "pread");
             got += static_cast<std::size_t>(n);
         }
-        co_await asio::async_write(stream_, asio::buffer(file_buffer_), asio::use_awaitable);
+        co_await write_all(asio::buffer(file_buffer_));
     }
 }
 
-asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length) {
+asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length,
+                                  std::chrono::seconds timeout) {
     off_t off = static_cast<off_t>(offset);
+    asio::steady_timer timer(socket.get_executor());
     while (length > 0) {
         const ssize_t n = ::sendfile(socket.native_handle(), fd, &off, length);
         if (n > 0) {
@@ -318,7 +355,10 @@ asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::ui
             // The file shrank since it was opened: the stream cannot be completed.
             throw boost::system::system_error(EIO, boost::system::system_category(), "file truncated");
         } else if (errno == EAGAIN || errno == EINTR) {
-            co_await socket.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable);
+            timer.expires_after(timeout);
+            auto r = co_await (socket.async_wait(asio::ip::tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable)) ||
+                               timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+            if (r.index() != 0) throw boost::system::system_error(asio::error::timed_out, "write stalled");
         } else {
             throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
         }

@@ -18,8 +18,10 @@ namespace h2::runtime {
 
 namespace asio = boost::asio;
 
-// Writes `length` octets of `fd` from `offset` to a plain socket with sendfile(2).
-asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length);
+// Writes `length` octets of `fd` from `offset` to a plain socket with sendfile(2); throws
+// timed_out when the socket accepts nothing for `timeout`.
+asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length,
+                                  std::chrono::seconds timeout = std::chrono::seconds(30));
 
 struct SessionContext {
     const ServerOptions& options;
@@ -65,6 +67,7 @@ private:
         FileRange file;
         std::uint64_t sent = 0;
         bool blocked = false;
+        Connection::Clock::time_point progress{};  // last frame sent
     };
 
     asio::awaitable<bool> sniff(boost::beast::flat_buffer& in);
@@ -72,6 +75,10 @@ private:
     void respond(StreamId id, Incoming& in);
     void feed(StreamId id);
     asio::awaitable<void> flush();
+    // Writes all of `buffers`, or throws timed_out when no progress for write_timeout.
+    template <class Buffers>
+    asio::awaitable<void> write_all(const Buffers& buffers);
+    void reset_stalled_streams(Connection::Clock::time_point now);
     asio::awaitable<bool> send_file_frames();
     asio::awaitable<void> send_file_range_with_header(const std::array<std::uint8_t, 9>& header, int fd,
                                                       std::uint64_t offset, std::uint64_t length);

@@ -173,6 +173,93 @@ def case_tls_refuses_old_protocols(s, root):
     check(b"Cipher is (NONE)" in r.stdout or r.returncode != 0, "a non-AEAD TLS 1.2 suite was accepted")
 
 
+def rss_kib(pid, field="VmRSS"):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError("no %s for %d" % (field, pid))
+
+
+def h2_client(port, window):
+    import h2.config
+    import h2.connection
+    import h2.settings
+    sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    conn.local_settings = h2.settings.Settings(client=True, initial_values={
+        h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: window})
+    conn.initiate_connection()
+    return sock, conn
+
+
+def case_slow_readers_hold_no_memory(s, root):
+    # 40 connections x 10 streams of /1m.bin with a stream window of 0, never opened: nothing
+    # can be sent, so nothing may pile up in the server (files are not read ahead).
+    for _ in range(3):
+        run(["curl", "-sS", "--http2-prior-knowledge", "-o", "/dev/null", s.url + "/1m.bin"])  # warm up
+    before = rss_kib(s.proc.pid)
+    clients = []
+    for _ in range(40):
+        sock, conn = h2_client(s.port, 0)
+        for i in range(10):
+            conn.send_headers(1 + 2 * i, [(":method", "GET"), (":scheme", "http"), (":path", "/1m.bin"),
+                                          (":authority", "127.0.0.1")], end_stream=True)
+        sock.sendall(conn.data_to_send())
+        clients.append((sock, conn))
+    time.sleep(1.0)
+    grown = rss_kib(s.proc.pid) - before
+    check(grown < 16 * 1024, "server grew by %d KiB for 400 stalled 1 MiB responses" % grown)
+    r = run(["curl", "-sS", "--fail", "--http2-prior-knowledge", s.url + "/1m.bin"])
+    check(sha(r.stdout) == file_sha(root, "1m.bin"), "the server stopped serving others")
+    for sock, _ in clients:
+        sock.close()
+
+
+def case_clients_that_vanish_mid_response(s, root):
+    # Half close normally with unread data, half reset (SO_LINGER 0): the server must neither
+    # die (SIGPIPE from sendfile) nor leak.
+    before = rss_kib(s.proc.pid)
+    for i in range(100):
+        sock, conn = h2_client(s.port, 65535)
+        conn.send_headers(1, [(":method", "GET"), (":scheme", "http"), (":path", "/1m.bin"),
+                              (":authority", "127.0.0.1")], end_stream=True)
+        sock.sendall(conn.data_to_send())
+        sock.recv(1000)
+        if i % 2:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.close()
+    time.sleep(0.5)
+    r = run(["curl", "-sS", "--fail", "--http2-prior-knowledge", s.url + "/1m.bin"])
+    check(sha(r.stdout) == file_sha(root, "1m.bin"), "the server stopped serving")
+    check(s.proc.poll() is None, "the server died")
+    grown = rss_kib(s.proc.pid) - before
+    check(grown < 16 * 1024, "server grew by %d KiB after 100 vanished clients" % grown)
+
+
+def case_gigabyte_file_in_constant_memory(s, root):
+    big = os.path.join(root, "1g.bin")
+    with open(big, "wb") as f:
+        f.truncate(1 << 30)  # sparse: reads as zeros
+    before = rss_kib(s.proc.pid, "VmHWM")
+    for url in (s.url, s.tls_url):
+        p = subprocess.Popen(["curl", "-sS", "--fail", "-k", "--http2-prior-knowledge" if url == s.url else "--http2",
+                              url + "/1g.bin"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        h = hashlib.sha256()
+        total = 0
+        while True:
+            chunk = p.stdout.read(1 << 20)
+            if not chunk:
+                break
+            h.update(chunk)
+            total += len(chunk)
+        p.wait(timeout=TIMEOUT)
+        check(p.returncode == 0 and total == 1 << 30, "download failed at %d: %s" % (total, p.stderr.read()))
+        check(h.hexdigest() == hashlib.sha256(bytes(1 << 30)).hexdigest(), "1 GiB body differs")
+    grown = rss_kib(s.proc.pid, "VmHWM") - before
+    check(grown < 32 * 1024, "peak memory grew by %d KiB serving 1 GiB twice" % grown)
+
+
 def case_nghttp(s, root):
     r = run(["nghttp", "-nv", s.url + "/1m.bin"])
     check(r.returncode == 0, r.stderr.decode())

@@ -58,6 +58,10 @@ struct ServerOptions {
     std::chrono::seconds idle_timeout{20};
     std::chrono::seconds handshake_timeout{10};
     std::chrono::seconds drain_timeout{10};
+    // A write that makes no progress for this long ends the connection (a peer that stopped
+    // reading); a response blocked on flow control for stream_stall_timeout is reset (CANCEL).
+    std::chrono::seconds write_timeout{30};
+    std::chrono::seconds stream_stall_timeout{60};
     std::size_t max_request_body = 64u << 20;  // larger bodies get 413
     LogLevel log_level = LogLevel::warn;
 };
