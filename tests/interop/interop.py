@@ -173,6 +173,17 @@ def case_tls_refuses_old_protocols(s, root):
     check(b"Cipher is (NONE)" in r.stdout or r.returncode != 0, "a non-AEAD TLS 1.2 suite was accepted")
 
 
+# Under ASan (the asan preset sets LIBH2_SANITIZED) freed memory sits in the allocator's
+# quarantine and RSS says nothing about the server: memory bounds are checked in the optimised
+# build only; every functional check still runs.
+SANITIZED = bool(os.environ.get("LIBH2_SANITIZED"))
+
+
+def check_memory(grown_kib, limit_kib, what):
+    if not SANITIZED:
+        check(grown_kib < limit_kib, "%s: grew by %d KiB (limit %d)" % (what, grown_kib, limit_kib))
+
+
 def rss_kib(pid, field="VmRSS"):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -208,8 +219,7 @@ def case_slow_readers_hold_no_memory(s, root):
         sock.sendall(conn.data_to_send())
         clients.append((sock, conn))
     time.sleep(1.0)
-    grown = rss_kib(s.proc.pid) - before
-    check(grown < 16 * 1024, "server grew by %d KiB for 400 stalled 1 MiB responses" % grown)
+    check_memory(rss_kib(s.proc.pid) - before, 16 * 1024, "400 stalled 1 MiB responses")
     r = run(["curl", "-sS", "--fail", "--http2-prior-knowledge", s.url + "/1m.bin"])
     check(sha(r.stdout) == file_sha(root, "1m.bin"), "the server stopped serving others")
     for sock, _ in clients:
@@ -233,8 +243,7 @@ def case_clients_that_vanish_mid_response(s, root):
     r = run(["curl", "-sS", "--fail", "--http2-prior-knowledge", s.url + "/1m.bin"])
     check(sha(r.stdout) == file_sha(root, "1m.bin"), "the server stopped serving")
     check(s.proc.poll() is None, "the server died")
-    grown = rss_kib(s.proc.pid) - before
-    check(grown < 16 * 1024, "server grew by %d KiB after 100 vanished clients" % grown)
+    check_memory(rss_kib(s.proc.pid) - before, 16 * 1024, "100 vanished clients")
 
 
 def case_gigabyte_file_in_constant_memory(s, root):
@@ -256,8 +265,7 @@ def case_gigabyte_file_in_constant_memory(s, root):
         p.wait(timeout=TIMEOUT)
         check(p.returncode == 0 and total == 1 << 30, "download failed at %d: %s" % (total, p.stderr.read()))
         check(h.hexdigest() == hashlib.sha256(bytes(1 << 30)).hexdigest(), "1 GiB body differs")
-    grown = rss_kib(s.proc.pid, "VmHWM") - before
-    check(grown < 32 * 1024, "peak memory grew by %d KiB serving 1 GiB twice" % grown)
+    check_memory(rss_kib(s.proc.pid, "VmHWM") - before, 32 * 1024, "peak memory serving 1 GiB twice")
 
 
 def case_nghttp(s, root):
