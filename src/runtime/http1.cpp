@@ -123,13 +123,10 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
             co_await asio::async_write(socket, asio::buffer(k101), asio::use_awaitable);
             co_return up;
         }
-        Response resp;
-        try {
-            resp = context.handler(to_request(req));
-        } catch (const std::exception& e) {
-            if (context.options.log_level >= LogLevel::error) std::cerr << "handler: " << e.what() << "\n";
-            resp = Response{500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n", {}, {}};
-        }
+        boost::system::error_code peer_error;
+        const auto remote = socket.lowest_layer().remote_endpoint(peer_error);
+        const std::string peer = peer_error ? std::string() : remote.address().to_string();
+        Response resp = answer(context, to_request(req), peer, "HTTP/1.1");
         const bool head = req.method() == http::verb::head;
         http::response<http::string_body> out{static_cast<http::status>(resp.status), req.version()};
         for (const auto& [name, value] : resp.fields) out.set(name, value);

@@ -65,7 +65,9 @@ struct Server::Impl {
     ServerOptions options;
     Handler handler;
     std::atomic<int> live_sessions{0};
-    SessionContext context{options, handler, live_sessions};
+    Metrics metrics;
+    std::unique_ptr<AccessLog> access_log;
+    SessionContext context{options, handler, live_sessions, metrics, nullptr};
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<asio::ssl::context> tls;
     std::uint16_t port = 0;
@@ -148,6 +150,10 @@ std::uint16_t open_acceptor(tcp::acceptor& a, const asio::ip::address& address, 
 void Server::listen_or_throw() {
     auto& o = impl_->options;
     if (o.tls_port) impl_->tls = make_tls_context(o);
+    if (!o.access_log.empty()) {
+        impl_->access_log = std::make_unique<AccessLog>(o.access_log);
+        impl_->context.access_log = impl_->access_log.get();
+    }
     const unsigned n = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     const auto address = asio::ip::make_address(o.host);
     for (unsigned i = 0; i < n; ++i) {

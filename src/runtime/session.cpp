@@ -23,10 +23,39 @@ Session<Stream>::Session(Stream stream, const SessionContext& context)
       context_(context),
       conn_(Connection::server(context.options.engine)) {
     ++context_.live_sessions;
+    ++context_.metrics.connections;
+    boost::system::error_code ec;
+    const auto remote = stream_.lowest_layer().remote_endpoint(ec);
+    if (!ec) peer_ = remote.address().to_string();
 }
 
 template <class Stream>
-Session<Stream>::~Session() { --context_.live_sessions; }
+Session<Stream>::~Session() {
+    context_.metrics.connection_ended(conn_.counters());
+    --context_.live_sessions;
+}
+
+Response answer(const SessionContext& context, const Request& request, std::string_view peer,
+                std::string_view protocol) {
+    Response resp;
+    if (!context.options.metrics_path.empty() && request.path == context.options.metrics_path &&
+        (request.method == "GET" || request.method == "HEAD")) {
+        resp.fields = {{"content-type", "text/plain; version=0.0.4"}};
+        resp.body = context.metrics.prometheus(context.live_sessions.load());
+    } else {
+        try {
+            resp = context.handler(request);
+        } catch (const std::exception& ex) {
+            if (context.options.log_level >= LogLevel::error) std::cerr << "handler: " << ex.what() << "\n";
+            resp = Response{500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n", {}, {}};
+        }
+    }
+    (protocol == "HTTP/2" ? context.metrics.requests_h2 : context.metrics.requests_h1)++;
+    const std::uint64_t octets = resp.file ? resp.file.length() : resp.body.size();
+    context.metrics.response(resp.status, octets);
+    if (context.access_log) context.access_log->write(peer, request.method, request.path, protocol, resp.status, octets);
+    return resp;
+}
 
 template <class Stream>
 void Session<Stream>::request_shutdown() {
@@ -202,13 +231,9 @@ void Session<Stream>::respond(StreamId id, Incoming& in) {
     if (in.too_large) {
         resp.status = 413;
         resp.body = "413 Content Too Large\n";
+        context_.metrics.response(413, resp.body.size());
     } else {
-        try {
-            resp = context_.handler(in.request);
-        } catch (const std::exception& ex) {
-            if (context_.options.log_level >= LogLevel::error) std::cerr << "handler: " << ex.what() << "\n";
-            resp = Response{500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n", {}, {}};
-        }
+        resp = answer(context_, in.request, peer_, "HTTP/2");
     }
     incoming_.erase(id);
     const std::string status = std::to_string(resp.status);

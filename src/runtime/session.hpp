@@ -13,6 +13,7 @@
 
 #include "h2/connection/connection.hpp"
 #include "h2/runtime/server.hpp"
+#include "observability.hpp"
 
 namespace h2::runtime {
 
@@ -27,7 +28,14 @@ struct SessionContext {
     const ServerOptions& options;
     const Handler& handler;
     std::atomic<int>& live_sessions;  // across all workers, for the graceful drain
+    Metrics& metrics;
+    AccessLog* access_log;  // null: none
 };
+
+// The answer to a complete request: the metrics page at --metrics-path, else the handler's
+// (an exception becomes a 500); counted, and logged to the access log.
+Response answer(const SessionContext& context, const Request& request, std::string_view peer,
+                std::string_view protocol);
 
 using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
 
@@ -93,6 +101,7 @@ private:
     std::unordered_map<StreamId, Incoming> incoming_;
     std::unordered_map<StreamId, Outgoing> outgoing_;
     std::deque<FileJob> files_;
+    std::string peer_;  // the client's address, for the access log
     bool shutdown_requested_ = false;
     bool shutting_down_ = false;
 };

@@ -268,6 +268,41 @@ def case_gigabyte_file_in_constant_memory(s, root):
     check_memory(rss_kib(s.proc.pid, "VmHWM") - before, 32 * 1024, "peak memory serving 1 GiB twice")
 
 
+def case_access_log_and_metrics(h2serve, root):
+    log = os.path.join(root + ".tls", "access.log")
+    os.makedirs(root + ".tls", exist_ok=True)
+    s = Server(h2serve, root, "--access-log", log, "--metrics-path", "/metrics")
+    try:
+        run(["curl", "-sS", "--http2-prior-knowledge", "-o", "/dev/null", s.url + "/16k.bin"])
+        run(["curl", "-sS", "--http1.1", "-o", "/dev/null", s.url + "/missing"])
+        run(["h2load", "-n", "100", "-c", "2", "-m", "4", s.url + "/index.html"])
+        # A flood that trips the overhead counter (ENHANCE_YOUR_CALM): 20 PINGs.
+        sock, conn = h2_client(s.port, 65535)
+        for i in range(20):
+            conn.ping(b"%08d" % i)
+        sock.sendall(conn.data_to_send())
+        time.sleep(0.3)
+        sock.close()
+        time.sleep(0.2)
+        m = run(["curl", "-sS", "--fail", "--http2-prior-knowledge", s.url + "/metrics"]).stdout.decode()
+    finally:
+        s.stop()
+    def value(line_prefix):
+        for line in m.splitlines():
+            if line.startswith(line_prefix + " "):
+                return int(line.split()[-1])
+        raise AssertionError("no %s in metrics:\n%s" % (line_prefix, m))
+    check(value('h2serve_requests_total{protocol="h2"}') >= 101, "h2 requests not counted")
+    check(value('h2serve_requests_total{protocol="http/1.1"}') == 1, "http/1.1 request not counted")
+    check(value('h2serve_responses_total{class="4xx"}') == 1, "404 not counted")
+    check(value('h2serve_abuse_trips_total{limit="overhead"}') == 1, "the PING flood trip was not counted")
+    check(value("h2serve_connections_total") >= 5, "connections not counted")
+    lines = open(log).read().splitlines()
+    check(len(lines) >= 102, "access log has %d lines" % len(lines))
+    check(any('"GET /16k.bin HTTP/2" 200 16384' in l for l in lines), "no line for the h2 download")
+    check(any('"GET /missing HTTP/1.1" 404' in l for l in lines), "no line for the HTTP/1.1 404")
+
+
 def case_nghttp(s, root):
     r = run(["nghttp", "-nv", s.url + "/1m.bin"])
     check(r.returncode == 0, r.stderr.decode())
@@ -412,8 +447,8 @@ def main():
     a = ap.parse_args()
     root = make_root()
     try:
-        if a.case == "cli_errors":
-            case_cli_errors(a.h2serve, root)
+        if a.case in ("cli_errors", "access_log_and_metrics"):
+            CASES[a.case](a.h2serve, root)
         else:
             s = Server(a.h2serve, root)
             try:

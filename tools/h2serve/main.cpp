@@ -70,15 +70,17 @@ int main(int argc, char** argv) {
             else if (flag == "--tls-port") options.tls_port = static_cast<std::uint16_t>(number(flag, v, 65535));
             else if (flag == "--cert") options.cert_file = v;
             else if (flag == "--key") options.key_file = v;
+            else if (flag == "--access-log") options.access_log = v;
+            else if (flag == "--metrics-path") {
+                if (v.empty() || v[0] != '/') throw Usage("--metrics-path must start with /: " + v);
+                options.metrics_path = v;
+            }
             else if (flag == "--log-level") {
                 static const std::map<std::string, LogLevel> kLevels{
                     {"error", LogLevel::error}, {"warn", LogLevel::warn}, {"info", LogLevel::info}, {"debug", LogLevel::debug}};
                 const auto l = kLevels.find(v);
                 if (l == kLevels.end()) throw Usage("invalid value for --log-level: " + v);
                 options.log_level = l->second;
-            } else {
-                // --access-log, --metrics-path: not built yet.
-                throw Usage(flag + " is not implemented yet in this build of h2serve");
             }
         }
         if (root.empty()) throw Usage("--root DIR is required");

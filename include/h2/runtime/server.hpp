@@ -64,6 +64,8 @@ struct ServerOptions {
     std::chrono::seconds stream_stall_timeout{60};
     std::size_t max_request_body = 64u << 20;  // larger bodies get 413
     LogLevel log_level = LogLevel::warn;
+    std::string access_log;    // a file, "-" for standard output, empty: none
+    std::string metrics_path;  // e.g. "/metrics": Prometheus text there; empty: none
 };
 
 class Server {

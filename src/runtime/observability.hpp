@@ -1,0 +1,52 @@
+// Counters across all connections (Prometheus text at --metrics-path) and the access log.
+// Internal header; no Boost.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "h2/connection/connection.hpp"
+
+namespace h2::runtime {
+
+struct Metrics {
+    std::atomic<std::uint64_t> connections{0};
+    std::atomic<std::uint64_t> requests_h2{0}, requests_h1{0};
+    std::array<std::atomic<std::uint64_t>, 6> responses{};  // by class: [1] = 1xx ... [5] = 5xx
+    std::atomic<std::uint64_t> body_octets{0};
+    // From each connection's ConnectionCounters when it ends.
+    std::atomic<std::uint64_t> streams{0}, streams_refused{0}, resets_received{0}, resets_sent{0};
+    std::atomic<std::uint64_t> overhead_trips{0}, continuation_trips{0}, header_block_trips{0}, settings_trips{0},
+        control_queue_trips{0}, local_reset_trips{0}, reset_flood_trips{0}, idle_priority_trips{0},
+        header_lists_too_large{0};
+
+    void response(int status, std::uint64_t octets) noexcept;
+    void connection_ended(const ConnectionCounters& c) noexcept;
+    // Prometheus text exposition format 0.0.4.
+    std::string prometheus(int active_connections) const;
+};
+
+// One line per response; shared by the workers, so writes take a lock (only when enabled).
+class AccessLog {
+public:
+    explicit AccessLog(const std::string& path);  // "-" is standard output; throws if unwritable
+    ~AccessLog();
+    AccessLog(const AccessLog&) = delete;
+    AccessLog& operator=(const AccessLog&) = delete;
+
+    // `peer "METHOD PATH PROTOCOL" STATUS OCTETS`, after a timestamp.
+    void write(std::string_view peer, std::string_view method, std::string_view path, std::string_view protocol,
+               int status, std::uint64_t octets);
+
+private:
+    std::mutex mutex_;
+    std::FILE* file_;
+    bool owned_;
+};
+
+}  // namespace h2::runtime
