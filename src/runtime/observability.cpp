@@ -12,26 +12,14 @@ void Metrics::response(int status, std::uint64_t octets) noexcept {
 }
 
 void Metrics::connection_ended(const ConnectionCounters& c) noexcept {
-    streams += c.streams_opened;
-    streams_refused += c.streams_refused;
-    resets_received += c.resets_received;
-    resets_sent += c.resets_sent;
-    overhead_trips += c.overhead_trips;
-    continuation_trips += c.continuation_trips;
-    header_block_trips += c.header_block_trips;
-    settings_trips += c.settings_trips;
-    control_queue_trips += c.control_queue_trips;
-    local_reset_trips += c.local_reset_trips;
-    reset_flood_trips += c.reset_flood_trips;
-    idle_priority_trips += c.idle_priority_trips;
-    header_lists_too_large += c.header_lists_too_large;
+    for (std::size_t i = 0; i < engine.size(); ++i) engine[i] += c.*ConnectionCounters::fields[i].second;
 }
 
 std::string Metrics::prometheus(int active) const {
     std::string out;
-    auto metric = [&](const char* name, const char* type, const char* help, std::uint64_t v, const char* labels = "") {
-        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-        out += std::string(name) + labels + " " + std::to_string(v) + "\n";
+    auto metric = [&](const std::string& name, const char* type, std::string_view help, std::uint64_t v) {
+        out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " + type + "\n";
+        out += std::string(name) + " " + std::to_string(v) + "\n";
     };
     metric("h2serve_connections_active", "gauge", "Open connections.", static_cast<std::uint64_t>(active));
     metric("h2serve_connections_total", "counter", "Connections accepted.", connections);
@@ -44,21 +32,20 @@ std::string Metrics::prometheus(int active) const {
                std::to_string(responses[static_cast<std::size_t>(c)]) + "\n";
     }
     metric("h2serve_response_body_octets_total", "counter", "Response body octets.", body_octets);
-    metric("h2serve_streams_total", "counter", "HTTP/2 streams opened (closed connections).", streams);
-    metric("h2serve_streams_refused_total", "counter", "Streams refused (concurrency limit).", streams_refused);
-    metric("h2serve_resets_received_total", "counter", "RST_STREAM received.", resets_received);
-    metric("h2serve_resets_sent_total", "counter", "RST_STREAM sent.", resets_sent);
-    metric("h2serve_header_lists_too_large_total", "counter", "Requests refused with 431.", header_lists_too_large);
-    out += "# HELP h2serve_abuse_trips_total Connections ended by an abuse limit (ENHANCE_YOUR_CALM).\n"
-           "# TYPE h2serve_abuse_trips_total counter\n";
-    const std::pair<const char*, const std::atomic<std::uint64_t>*> trips[] = {
-        {"overhead", &overhead_trips}, {"continuation", &continuation_trips}, {"header_block", &header_block_trips},
-        {"settings", &settings_trips}, {"control_queue", &control_queue_trips}, {"local_resets", &local_reset_trips},
-        {"reset_flood", &reset_flood_trips}, {"idle_priorities", &idle_priority_trips}};
-    for (const auto& [name, value] : trips) {
-        out += std::string("h2serve_abuse_trips_total{limit=\"") + name + "\"} " + std::to_string(*value) + "\n";
+    // The engine's counters (HTTP/2 connections that have ended): abuse-limit trips as one
+    // family labelled by limit, the others one metric each.
+    std::string trips = "# HELP h2serve_abuse_trips_total Connections ended by an abuse limit (ENHANCE_YOUR_CALM).\n"
+                        "# TYPE h2serve_abuse_trips_total counter\n";
+    for (std::size_t i = 0; i < engine.size(); ++i) {
+        const std::string_view name = ConnectionCounters::fields[i].first;
+        if (name.ends_with("_trips")) {
+            trips += "h2serve_abuse_trips_total{limit=\"" + std::string(name.substr(0, name.size() - 6)) + "\"} " +
+                     std::to_string(engine[i]) + "\n";
+        } else {
+            metric("h2serve_" + std::string(name) + "_total", "counter", "Engine counter, summed over connections.", engine[i]);
+        }
     }
-    return out;
+    return out + trips;
 }
 
 AccessLog::AccessLog(const std::string& path) : file_(path == "-" ? stdout : std::fopen(path.c_str(), "a")), owned_(path != "-") {

@@ -19,11 +19,8 @@ struct Metrics {
     std::atomic<std::uint64_t> requests_h2{0}, requests_h1{0};
     std::array<std::atomic<std::uint64_t>, 6> responses{};  // by class: [1] = 1xx ... [5] = 5xx
     std::atomic<std::uint64_t> body_octets{0};
-    // From each connection's ConnectionCounters when it ends.
-    std::atomic<std::uint64_t> streams{0}, streams_refused{0}, resets_received{0}, resets_sent{0};
-    std::atomic<std::uint64_t> overhead_trips{0}, continuation_trips{0}, header_block_trips{0}, settings_trips{0},
-        control_queue_trips{0}, local_reset_trips{0}, reset_flood_trips{0}, idle_priority_trips{0},
-        header_lists_too_large{0};
+    // Each connection's ConnectionCounters, added up when it ends (same order as its fields).
+    std::array<std::atomic<std::uint64_t>, std::size(ConnectionCounters::fields)> engine{};
 
     void response(int status, std::uint64_t octets) noexcept;
     void connection_ended(const ConnectionCounters& c) noexcept;

@@ -17,6 +17,7 @@
 #include <span>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "h2/connection/config.hpp"
@@ -54,7 +55,7 @@ enum class SubmitError : std::uint8_t {
 
 std::string_view to_string(SubmitError e) noexcept;
 
-// Counters an operator or a test can read; each abuse-limit trip has its own.
+// Counters an operator or a test can read; each abuse-limit trip has its own (named *_trips).
 struct ConnectionCounters {
     std::uint64_t frames_received = 0;
     std::uint64_t streams_opened = 0;
@@ -72,6 +73,27 @@ struct ConnectionCounters {
     std::uint64_t reset_flood_trips = 0;
     std::uint64_t idle_priority_trips = 0;
     std::uint64_t header_lists_too_large = 0;
+
+    // Every field with its name, so that exporters (h2serve's metrics) need no list of their own.
+    using Field = std::uint64_t ConnectionCounters::*;
+    static constexpr std::pair<std::string_view, Field> fields[] = {
+        {"frames_received", &ConnectionCounters::frames_received},
+        {"streams_opened", &ConnectionCounters::streams_opened},
+        {"streams_refused", &ConnectionCounters::streams_refused},
+        {"resets_received", &ConnectionCounters::resets_received},
+        {"resets_sent", &ConnectionCounters::resets_sent},
+        {"data_octets_received", &ConnectionCounters::data_octets_received},
+        {"data_octets_sent", &ConnectionCounters::data_octets_sent},
+        {"overhead_trips", &ConnectionCounters::overhead_trips},
+        {"continuation_trips", &ConnectionCounters::continuation_trips},
+        {"header_block_trips", &ConnectionCounters::header_block_trips},
+        {"settings_trips", &ConnectionCounters::settings_trips},
+        {"control_queue_trips", &ConnectionCounters::control_queue_trips},
+        {"local_reset_trips", &ConnectionCounters::local_reset_trips},
+        {"reset_flood_trips", &ConnectionCounters::reset_flood_trips},
+        {"idle_priority_trips", &ConnectionCounters::idle_priority_trips},
+        {"header_lists_too_large", &ConnectionCounters::header_lists_too_large},
+    };
 };
 
 class Connection {
