@@ -165,10 +165,7 @@ asio::awaitable<void> Session<Stream>::run() {
                 if (idle && t - last_activity > context_.options.idle_timeout) conn_.goaway(ErrorCode::no_error, "idle");
                 if (conn_.counters().frames_received == 0 && t - start > context_.options.handshake_timeout) break;
             }
-            events_.clear();
-            conn_.poll_events(events_);
-            for (const Event& e : events_) handle(e);
-            co_await flush();
+            co_await flush();  // also handles the events of API calls made since (poll_events)
         }
         co_await flush();
     } catch (const boost::system::system_error& e) {
