@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/http.hpp>
 #include <iostream>
 
@@ -73,6 +74,10 @@ Request to_request(const http::request<http::string_body>& r) {
     return q;
 }
 
+bool expects_continue(const http::request<http::string_body>& r) {
+    return r.version() == 11 && lower(r[http::field::expect]) == "100-continue";
+}
+
 std::optional<UpgradeRequest> upgrade_of(const http::request<http::string_body>& r) {
     if (!has_token(r[http::field::upgrade], "h2c")) return std::nullopt;
     if (!has_token(r[http::field::connection], "http2-settings") || r.count("HTTP2-Settings") != 1) return std::nullopt;
@@ -92,17 +97,58 @@ std::optional<UpgradeRequest> upgrade_of(const http::request<http::string_body>&
     return u;
 }
 
+using boost::asio::experimental::awaitable_operators::operator||;
+
+// Runs `op` (an operation completing with (error_code, octets) through as_tuple) unless
+// `limit` passes first. nullopt on timeout; the operation is then cancelled.
+asio::awaitable<std::optional<std::tuple<boost::system::error_code, std::size_t>>> within(
+    asio::steady_timer& timer, std::chrono::seconds limit,
+    asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> op) {
+    timer.expires_after(limit);
+    auto r = co_await (std::move(op) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (r.index() != 0) co_return std::nullopt;
+    co_return std::get<0>(r);
+}
+
+// A write that must make it within `limit`; throws otherwise (the session ends the connection).
+asio::awaitable<void> bounded_write(asio::steady_timer& timer, std::chrono::seconds limit,
+                                    asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> op) {
+    auto r = co_await within(timer, limit, std::move(op));
+    if (!r) throw boost::system::system_error(asio::error::timed_out, "write stalled");
+    if (const auto [ec, n] = *r; ec) throw boost::system::system_error(ec);
+}
+
 }  // namespace
 
 template <class Stream>
 asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast::flat_buffer& buffer,
                                                            const SessionContext& context) {
     constexpr bool tls = !std::is_same_v<Stream, asio::ip::tcp::socket>;
+    constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
+    const auto write_limit = context.options.write_timeout;
+    asio::steady_timer timer(socket.get_executor());
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.body_limit(context.options.max_request_body);
         parser.header_limit(16 * 1024);
-        auto [ec, n] = co_await http::async_read(socket, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        // The whole header within idle_timeout of the previous response (or of the connection):
+        // an idle keep-alive connection, or a header that never ends, is closed. Then the body
+        // as long as octets keep coming, each read within idle_timeout.
+        const auto idle = context.options.idle_timeout;
+        auto read = co_await within(timer, idle, http::async_read_header(socket, buffer, parser, as_tuple));
+        if (!read) co_return std::nullopt;
+        boost::system::error_code ec = std::get<0>(*read);
+        if (!ec && !parser.is_done() && expects_continue(parser.get())) {
+            // RFC 9110 §10.1.1: the client waits for this before it sends the body.
+            static const std::string k100 = "HTTP/1.1 100 Continue\r\n\r\n";
+            co_await bounded_write(timer, write_limit,
+                                   asio::async_write(socket, asio::buffer(k100), as_tuple));
+        }
+        while (!ec && !parser.is_done()) {
+            read = co_await within(timer, idle, http::async_read_some(socket, buffer, parser, as_tuple));
+            if (!read) co_return std::nullopt;
+            ec = std::get<0>(*read);
+        }
         if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset) {
             co_return std::nullopt;
         }
@@ -113,14 +159,14 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
             bad.set(http::field::connection, "close");
             bad.body() = large ? "413 Content Too Large\n" : "400 Bad Request\n";
             bad.prepare_payload();
-            co_await http::async_write(socket, bad, asio::as_tuple(asio::use_awaitable));
+            co_await within(timer, write_limit, http::async_write(socket, bad, as_tuple));
             co_return std::nullopt;
         }
         const auto& req = parser.get();
         if (auto up = tls ? std::nullopt : upgrade_of(req)) {
             static const std::string k101 =
                 "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
-            co_await asio::async_write(socket, asio::buffer(k101), asio::use_awaitable);
+            co_await bounded_write(timer, write_limit, asio::async_write(socket, asio::buffer(k101), as_tuple));
             co_return up;
         }
         boost::system::error_code peer_error;
@@ -138,21 +184,22 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
             if (!has_length) out.content_length(resp.body.size());
             if (!head) out.body() = std::move(resp.body);
             http::response_serializer<http::string_body> sr{out};
-            if (head) co_await http::async_write_header(socket, sr, asio::use_awaitable);
-            else co_await http::async_write(socket, sr, asio::use_awaitable);
+            if (head) co_await bounded_write(timer, write_limit, http::async_write_header(socket, sr, as_tuple));
+            else co_await bounded_write(timer, write_limit, http::async_write(socket, sr, as_tuple));
         } else {
             out.content_length(resp.file.length());
             http::response_serializer<http::string_body> sr{out};
-            co_await http::async_write_header(socket, sr, asio::use_awaitable);
+            co_await bounded_write(timer, write_limit, http::async_write_header(socket, sr, as_tuple));
             if constexpr (!tls) {
-                co_await sendfile_to(socket, resp.file.fd(), resp.file.offset(), resp.file.length());
+                co_await sendfile_to(socket, resp.file.fd(), resp.file.offset(), resp.file.length(), write_limit);
             } else {
                 std::vector<std::uint8_t> chunk(64 * 1024);
                 for (std::uint64_t done = 0; done < resp.file.length();) {
                     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), resp.file.length() - done));
                     const ssize_t got = ::pread(resp.file.fd(), chunk.data(), want, static_cast<off_t>(resp.file.offset() + done));
                     if (got <= 0) throw boost::system::system_error(got == 0 ? EIO : errno, boost::system::system_category(), "pread");
-                    co_await asio::async_write(socket, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), asio::use_awaitable);
+                    co_await bounded_write(timer, write_limit,
+                                           asio::async_write(socket, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), as_tuple));
                     done += static_cast<std::uint64_t>(got);
                 }
             }

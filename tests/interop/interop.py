@@ -437,6 +437,49 @@ def case_cli_errors(h2serve, root):
     check(r.returncode == 2 and r.stderr.decode().count("\n") == 1, "port in use: %s" % r.stderr.decode())
 
 
+def case_http1_timeouts_and_continue(s, root):
+    # Started with --idle-timeout 1 (SERVER_ARGS). A request whose header never ends, and a
+    # keep-alive connection with nothing more to ask, are both closed by the server.
+    def closed_within(sock, seconds):
+        sock.settimeout(seconds)
+        t0 = time.time()
+        try:
+            while sock.recv(65536):
+                pass
+        except socket.timeout:
+            return None
+        return time.time() - t0
+    slow = socket.create_connection(("127.0.0.1", s.port))
+    slow.sendall(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    took = closed_within(slow, 8)
+    check(took is not None and took > 0.5, "unfinished request header not timed out (%r)" % took)
+    idle = socket.create_connection(("127.0.0.1", s.port))
+    idle.sendall(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    check(closed_within(idle, 8) is not None, "idle keep-alive connection not closed")
+    # Expect: 100-continue (RFC 9110 §10.1.1): the interim response comes before the body is sent.
+    c = socket.create_connection(("127.0.0.1", s.port), timeout=TIMEOUT)
+    c.sendall(b"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+    interim = b""
+    while b"\r\n\r\n" not in interim:
+        chunk = c.recv(4096)
+        check(chunk, "closed before 100 Continue")
+        interim += chunk
+    check(interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim)
+    c.sendall(b"hello")
+    reply = interim.split(b"\r\n\r\n", 1)[1]
+    while not reply.endswith(b"hello"):
+        chunk = c.recv(4096)
+        check(chunk, "closed before the echo: %r" % reply)
+        reply += chunk
+    check(reply.startswith(b"HTTP/1.1 200"), reply)
+    c.close()
+    r = run(["curl", "-sS", "--fail", "--http1.1", s.url + "/index.html"])
+    check(r.returncode == 0, "server no longer serving: %s" % r.stderr)
+
+
+# Cases that need a server with other options than the defaults.
+SERVER_ARGS = {"http1_timeouts_and_continue": ["--idle-timeout", "1"]}
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -450,7 +493,7 @@ def main():
         if a.case in ("cli_errors", "access_log_and_metrics"):
             CASES[a.case](a.h2serve, root)
         else:
-            s = Server(a.h2serve, root)
+            s = Server(a.h2serve, root, *SERVER_ARGS.get(a.case, []))
             try:
                 CASES[a.case](s, root)
             finally:
