@@ -55,6 +55,8 @@ struct ServerOptions {
     std::string cert_file, key_file;  // PEM
     unsigned threads = 0;  // 0: one per core
     Config engine;
+    // HTTP/2: no streams for this long sends GOAWAY. HTTP/1.1: the limit between requests, for a
+    // whole request header, and between octets of a body.
     std::chrono::seconds idle_timeout{20};
     std::chrono::seconds handshake_timeout{10};
     std::chrono::seconds drain_timeout{10};
