@@ -473,6 +473,13 @@ def case_http1_timeouts_and_continue(s, root):
         reply += chunk
     check(reply.startswith(b"HTTP/1.1 200"), reply)
     c.close()
+    # A body over the limit is refused from its header: 413, no 100 Continue.
+    big = socket.create_connection(("127.0.0.1", s.port), timeout=TIMEOUT)
+    big.sendall(b"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000000\r\n"
+                b"Expect: 100-continue\r\n\r\n")
+    first = big.recv(4096)
+    check(first.startswith(b"HTTP/1.1 413"), first)
+    big.close()
     r = run(["curl", "-sS", "--fail", "--http1.1", s.url + "/index.html"])
     check(r.returncode == 0, "server no longer serving: %s" % r.stderr)
 
