@@ -184,8 +184,13 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
             if (!has_length) out.content_length(resp.body.size());
             if (!head) out.body() = std::move(resp.body);
             http::response_serializer<http::string_body> sr{out};
-            if (head) co_await bounded_write(timer, write_limit, http::async_write_header(socket, sr, as_tuple));
-            else co_await bounded_write(timer, write_limit, http::async_write(socket, sr, as_tuple));
+            if (head) {
+                co_await bounded_write(timer, write_limit, http::async_write_header(socket, sr, as_tuple));
+            } else {
+                // Piece by piece, so write_timeout bounds the time without progress, not the
+                // time a large body takes to a slow client.
+                while (!sr.is_done()) co_await bounded_write(timer, write_limit, http::async_write_some(socket, sr, as_tuple));
+            }
         } else {
             out.content_length(resp.file.length());
             http::response_serializer<http::string_body> sr{out};
