@@ -5,8 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-ensure_packages "${LIBH2_BUILD_PACKAGES[@]}"
-cmake --preset default >/dev/null
-cmake --build --preset default --target h2_bench_core -j "$(nproc)"
-build/bench/h2_bench_core --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
-  --table=build/bench/core-bench.md "$@"
+run_benchmark h2_bench_core build/bench/core-bench.md "$@"

@@ -19,3 +19,15 @@ LIBH2_BUILD_PACKAGES=(g++ make cmake pkg-config python3 ccache libgtest-dev libg
 LIBH2_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 # The real peers of the interop tests.
 LIBH2_INTEROP_PACKAGES=(curl nghttp2-client python3-h2 nodejs)
+
+# Builds benchmark target $1 (optimised preset) and runs it with 5 repetitions, writing its
+# table to $2; further arguments go to Google Benchmark.
+run_benchmark() {
+  local target=$1 table=$2
+  shift 2
+  ensure_packages "${LIBH2_BUILD_PACKAGES[@]}"
+  cmake --preset default >/dev/null
+  cmake --build --preset default --target "$target" -j "$(nproc)"
+  "build/bench/$target" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --table="$table" "$@"
+}
