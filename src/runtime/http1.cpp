@@ -75,7 +75,7 @@ Request to_request(const http::request<http::string_body>& r) {
 }
 
 bool expects_continue(const http::request<http::string_body>& r) {
-    return r.version() == 11 && lower(r[http::field::expect]) == "100-continue";
+    return r.version() == 11 && beast::iequals(r[http::field::expect], "100-continue");
 }
 
 std::optional<UpgradeRequest> upgrade_of(const http::request<http::string_body>& r) {
