@@ -6,6 +6,8 @@
 #include <boost/beast/http.hpp>
 #include <iostream>
 
+#include "exchange.hpp"
+
 namespace h2::runtime {
 
 namespace beast = boost::beast;
@@ -118,6 +120,146 @@ asio::awaitable<void> bounded_write(asio::steady_timer& timer, std::chrono::seco
     if (const auto [ec, n] = *r; ec) throw boost::system::system_error(ec);
 }
 
+// A file range as body octets: sendfile(2) on cleartext, pread(2) into a buffer on TLS.
+template <class Stream>
+asio::awaitable<void> write_file_octets(Stream& socket, asio::steady_timer& timer, std::chrono::seconds limit,
+                                        const FileRange& file) {
+    if constexpr (std::is_same_v<Stream, asio::ip::tcp::socket>) {
+        co_await sendfile_to(socket, file.fd(), file.offset(), file.length(), limit);
+    } else {
+        std::vector<std::uint8_t> chunk(64 * 1024);
+        for (std::uint64_t done = 0; done < file.length();) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), file.length() - done));
+            const ssize_t got = ::pread(file.fd(), chunk.data(), want, static_cast<off_t>(file.offset() + done));
+            if (got <= 0) throw boost::system::system_error(got == 0 ? EIO : errno, boost::system::system_category(), "pread");
+            co_await bounded_write(timer, limit,
+                                   asio::async_write(socket, asio::buffer(chunk.data(), static_cast<std::size_t>(got)),
+                                                     asio::as_tuple(asio::use_awaitable)));
+            done += static_cast<std::uint64_t>(got);
+        }
+    }
+}
+
+// A request served by a coroutine handler over HTTP/1.1: the body was read before; a response
+// without content-length is chunked (its trailers go in the last chunk), or, for HTTP/1.0,
+// delimited by closing the connection.
+template <class Stream>
+class H1Exchange final : public ExchangeIo {
+public:
+    H1Exchange(Stream& socket, asio::steady_timer& timer, std::chrono::seconds write_limit, std::string body,
+               bool head, bool keep_alive, unsigned version)
+        : socket_(socket), timer_(timer), limit_(write_limit), body_(std::move(body)), head_(head),
+          keep_alive_(keep_alive), version_(version) {}
+
+    // The connection can carry another request.
+    bool reusable() const noexcept { return keep_alive_ && !broken_; }
+
+    asio::awaitable<std::span<const std::uint8_t>> read_body() override {
+        if (given_ || body_.empty()) co_return std::span<const std::uint8_t>{};
+        given_ = true;
+        co_return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(body_.data()), body_.size());
+    }
+
+    asio::awaitable<void> write_head(int status, const FieldVector& fields, bool end) override {
+        const bool bodiless = head_ || status == 204 || status == 304;
+        bool has_length = false;
+        std::string out = "HTTP/1.1 " + std::to_string(status) + " ";
+        out += http::obsolete_reason(static_cast<http::status>(status));
+        out += "\r\n";
+        for (const auto& [name, value] : fields) {
+            if (name == "content-length") has_length = true;
+            if (name == "connection" || name == "transfer-encoding") continue;  // ours to decide
+            out.append(name).append(": ").append(value).append("\r\n");
+        }
+        if (!bodiless && !has_length) {
+            if (end) {
+                out += "content-length: 0\r\n";
+            } else if (version_ == 11) {
+                out += "transfer-encoding: chunked\r\n";
+                chunked_ = true;
+            } else {
+                keep_alive_ = false;  // HTTP/1.0: the body ends with the connection
+            }
+        }
+        if (!keep_alive_) out += "connection: close\r\n";
+        else if (version_ == 10) out += "connection: keep-alive\r\n";
+        out += "\r\n";
+        co_await send(asio::buffer(out));
+    }
+
+    asio::awaitable<void> write_body(std::span<const std::uint8_t> data, bool end) override {
+        if (head_) co_return;
+        if (!chunked_) {
+            if (!data.empty()) co_await send(asio::buffer(data.data(), data.size()));
+            co_return;
+        }
+        if (!data.empty()) {
+            const std::string size = chunk_size(data.size());
+            const std::array<asio::const_buffer, 3> pieces{asio::buffer(size), asio::buffer(data.data(), data.size()),
+                                                           asio::buffer(kCrlf)};
+            co_await send(pieces);
+        }
+        if (end) co_await send(asio::buffer(kLastChunk));
+    }
+
+    asio::awaitable<void> write_file(FileRange file) override {
+        if (chunked_) co_await send(asio::buffer(chunk_size(file.length())));
+        try {
+            co_await write_file_octets(socket_, timer_, limit_, file);
+        } catch (...) {
+            broken_ = true;
+            throw;
+        }
+        if (chunked_) {
+            const std::array<asio::const_buffer, 2> end{asio::buffer(kCrlf), asio::buffer(kLastChunk)};
+            co_await send(end);
+        }
+    }
+
+    asio::awaitable<void> write_trailers(const FieldVector& trailers) override {
+        if (!chunked_ || head_) co_return;  // no place for them without chunking: dropped
+        std::string out = "0\r\n";
+        for (const auto& [name, value] : trailers) out.append(name).append(": ").append(value).append("\r\n");
+        out += "\r\n";
+        co_await send(asio::buffer(out));
+    }
+
+    bool gone() const noexcept override { return failed_; }
+    void abort() noexcept override { broken_ = true; }
+
+private:
+    static constexpr std::string_view kCrlf = "\r\n";
+    static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+    static std::string chunk_size(std::uint64_t n) {
+        char buf[24];
+        const int len = std::snprintf(buf, sizeof buf, "%llx\r\n", static_cast<unsigned long long>(n));
+        return std::string(buf, static_cast<std::size_t>(len));
+    }
+
+    template <class Buffers>
+    asio::awaitable<void> send(const Buffers& buffers) {
+        try {
+            co_await bounded_write(timer_, limit_, asio::async_write(socket_, buffers, asio::as_tuple(asio::use_awaitable)));
+        } catch (...) {
+            failed_ = broken_ = true;  // the peer is gone or stalled: the connection ends
+            throw;
+        }
+    }
+
+    Stream& socket_;
+    asio::steady_timer& timer_;
+    std::chrono::seconds limit_;
+    std::string body_;
+    bool head_;
+    bool keep_alive_;
+    unsigned version_;
+    bool given_ = false;
+    bool chunked_ = false;
+    bool broken_ = false;
+    bool failed_ = false;
+};
+
 }  // namespace
 
 template <class Stream>
@@ -172,8 +314,23 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
         boost::system::error_code peer_error;
         const auto remote = socket.lowest_layer().remote_endpoint(peer_error);
         const std::string peer = peer_error ? std::string() : remote.address().to_string();
-        Response resp = answer(context, to_request(req), peer, "HTTP/1.1");
         const bool head = req.method() == http::verb::head;
+        if (context.async_handler) {
+            auto& message = parser.get();
+            H1Exchange<Stream> exchange(socket, timer, write_limit, std::move(message.body()), head,
+                                        message.keep_alive(), message.version());
+            ServerRequest request(exchange);
+            request.method = std::string(message.method_string());
+            request.scheme = tls ? "https" : "http";
+            request.path = std::string(message.target());
+            request.authority = std::string(message[http::field::host]);
+            for (const auto& f : message) request.fields.emplace_back(lower(f.name_string()), std::string(f.value()));
+            request.peer = peer;
+            co_await serve_exchange(context, request, exchange, "HTTP/1.1");
+            if (!exchange.reusable()) co_return std::nullopt;
+            continue;
+        }
+        Response resp = answer(context, to_request(req), peer, "HTTP/1.1");
         http::response<http::string_body> out{static_cast<http::status>(resp.status), req.version()};
         for (const auto& [name, value] : resp.fields) out.set(name, value);
         for (const auto& [name, value] : resp.trailers) out.set(name, value);  // no trailers without chunking: as fields
@@ -195,19 +352,7 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
             out.content_length(resp.file.length());
             http::response_serializer<http::string_body> sr{out};
             co_await bounded_write(timer, write_limit, http::async_write_header(socket, sr, as_tuple));
-            if constexpr (!tls) {
-                co_await sendfile_to(socket, resp.file.fd(), resp.file.offset(), resp.file.length(), write_limit);
-            } else {
-                std::vector<std::uint8_t> chunk(64 * 1024);
-                for (std::uint64_t done = 0; done < resp.file.length();) {
-                    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), resp.file.length() - done));
-                    const ssize_t got = ::pread(resp.file.fd(), chunk.data(), want, static_cast<off_t>(resp.file.offset() + done));
-                    if (got <= 0) throw boost::system::system_error(got == 0 ? EIO : errno, boost::system::system_category(), "pread");
-                    co_await bounded_write(timer, write_limit,
-                                           asio::async_write(socket, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), as_tuple));
-                    done += static_cast<std::uint64_t>(got);
-                }
-            }
+            if (!head) co_await write_file_octets(socket, timer, write_limit, resp.file);
         }
         if (!req.keep_alive()) co_return std::nullopt;
     }

@@ -9,6 +9,7 @@
 #include <list>
 #include <thread>
 
+#include "h2/runtime/handler.hpp"
 #include "session.hpp"
 
 namespace h2::runtime {
@@ -64,16 +65,18 @@ std::unique_ptr<asio::ssl::context> make_tls_context(const ServerOptions& o) {
 struct Server::Impl {
     ServerOptions options;
     Handler handler;
+    std::optional<AsyncHandler> async_handler;
     std::atomic<int> live_sessions{0};
     Metrics metrics;
     std::unique_ptr<AccessLog> access_log;
-    SessionContext context{options, handler, live_sessions, metrics, nullptr};
+    SessionContext context{options, handler, async_handler ? &*async_handler : nullptr, live_sessions, metrics, nullptr};
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<asio::ssl::context> tls;
     std::uint16_t port = 0;
     std::uint16_t tls_port = 0;
 
-    Impl(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
+    Impl(ServerOptions o, Handler h, std::optional<AsyncHandler> a)
+        : options(std::move(o)), handler(std::move(h)), async_handler(std::move(a)) {}
 
     asio::awaitable<void> accept(Worker& w, bool secure) {
         tcp::acceptor& acceptor = secure ? w.tls_acceptor : w.acceptor;
@@ -121,7 +124,10 @@ struct Server::Impl {
 };
 
 Server::Server(ServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::nullopt)) {}
+
+Server::Server(ServerOptions options, AsyncHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), Handler{}, std::move(handler))) {}
 
 Server::~Server() = default;
 

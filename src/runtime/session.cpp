@@ -21,7 +21,7 @@ Session<Stream>::Session(Stream stream, const SessionContext& context)
     : stream_(std::move(stream)),
       timer_(stream_.get_executor()),
       context_(context),
-      conn_(Connection::server(context.options.engine)) {
+      conn_(Connection::server(context.engine_config())) {
     ++context_.live_sessions;
     ++context_.metrics.connections;
     boost::system::error_code ec;
@@ -38,8 +38,7 @@ Session<Stream>::~Session() {
 Response answer(const SessionContext& context, const Request& request, std::string_view peer,
                 std::string_view protocol) {
     Response resp;
-    if (!context.options.metrics_path.empty() && request.path == context.options.metrics_path &&
-        (request.method == "GET" || request.method == "HEAD")) {
+    if (context.is_metrics_request(request.method, request.path)) {
         resp.fields = {{"content-type", "text/plain; version=0.0.4"}};
         resp.body = context.metrics.prometheus(context.live_sessions.load());
     } else {
@@ -60,7 +59,55 @@ Response answer(const SessionContext& context, const Request& request, std::stri
 template <class Stream>
 void Session<Stream>::request_shutdown() {
     shutdown_requested_ = true;
-    timer_.cancel();  // wakes the read if the session is waiting for one
+    wake();
+}
+
+template <class Stream>
+void Session<Stream>::wake() noexcept {
+    // Only the read is interrupted: during a write the timer bounds the write, and the flush
+    // that follows it picks up whatever was submitted meanwhile.
+    if (waiting_for_input_) timer_.cancel();
+}
+
+template <class Stream>
+void Session<Stream>::send_file(StreamId id, FileRange file) {
+    files_.push_back({id, std::move(file), 0, false, Clock::now()});
+}
+
+namespace {
+template <class Stream>
+asio::awaitable<void> run_exchange(std::shared_ptr<Session<Stream>> session, std::shared_ptr<H2Exchange> exchange) {
+    co_await serve_exchange(session->context(), exchange->request, *exchange, "HTTP/2");
+    exchange->complete();
+    session->wake();
+}
+}  // namespace
+
+// A coroutine handler for a new request stream; it starts once the session next waits.
+template <class Stream>
+void Session<Stream>::start_exchange(const HeadersReceived& h) {
+    auto exchange = std::make_shared<H2Exchange>(*this, h.stream, stream_.get_executor());
+    ServerRequest& request = exchange->request;
+    for (const auto& f : h.fields) {
+        if (f.name == ":method") request.method = f.value;
+        else if (f.name == ":scheme") request.scheme = f.value;
+        else if (f.name == ":authority") request.authority = f.value;
+        else if (f.name == ":path") request.path = f.value;
+        else if (!f.name.empty() && f.name[0] != ':') request.fields.emplace_back(f.name, f.value);
+    }
+    request.peer = peer_;
+    if (h.end_stream) exchange->end_body();
+    exchanges_[h.stream] = exchange;
+    asio::co_spawn(stream_.get_executor(), run_exchange(this->shared_from_this(), exchange),
+                   asio::bind_cancellation_slot(exchange->cancel.slot(), asio::detached));
+}
+
+template <class Stream>
+void Session<Stream>::end_exchange(StreamId id) {
+    auto it = exchanges_.find(id);
+    if (it == exchanges_.end()) return;
+    it->second->on_gone();
+    exchanges_.erase(it);
 }
 
 // Reads until the first octets tell HTTP/2 with prior knowledge (the client preface, RFC 9113
@@ -119,7 +166,7 @@ asio::awaitable<void> Session<Stream>::run() {
             if (!up) throw boost::system::system_error(asio::error::eof);
             std::vector<hpack::HeaderField> fields;
             for (const auto& [n, v] : up->fields) fields.push_back({n, v});
-            auto upgraded = Connection::server_upgrade(context_.options.engine, up->settings, fields);
+            auto upgraded = Connection::server_upgrade(context_.engine_config(), up->settings, fields);
             if (!upgraded) throw boost::system::system_error(asio::error::invalid_argument);
             conn_ = std::move(*upgraded);
         }
@@ -145,10 +192,12 @@ asio::awaitable<void> Session<Stream>::run() {
             auto deadline = now + std::chrono::seconds(1);
             if (auto d = conn_.next_deadline(); d && *d < deadline) deadline = *d;
             timer_.expires_at(deadline);
+            waiting_for_input_ = true;
             // as_tuple: with operator|| an operation that throws does not count as done, so a
             // closed connection (EOF) would only be noticed when the timer fires.
             auto result = co_await (stream_.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable)) ||
                                     timer_.async_wait(asio::as_tuple(asio::use_awaitable)));
+            waiting_for_input_ = false;
             const auto t = Clock::now();
             conn_.set_time(t);
             if (result.index() == 0) {
@@ -161,7 +210,7 @@ asio::awaitable<void> Session<Stream>::run() {
             } else {
                 conn_.on_deadline(t);
                 reset_stalled_streams(t);
-                const bool idle = conn_.open_streams() == 0 && files_.empty();
+                const bool idle = conn_.open_streams() == 0 && files_.empty() && exchanges_.empty();
                 if (idle && t - last_activity > context_.options.idle_timeout) conn_.goaway(ErrorCode::no_error, "idle");
                 if (conn_.counters().frames_received == 0 && t - start > context_.options.handshake_timeout) break;
             }
@@ -174,6 +223,10 @@ asio::awaitable<void> Session<Stream>::run() {
         // Nothing may escape: co_spawn(detached) would swallow it silently.
         if (context_.options.log_level >= LogLevel::error) std::cerr << "connection failed: " << e.what() << "\n";
     }
+    waiting_for_input_ = false;
+    // Handlers still running learn that their streams are gone (and are cancelled).
+    for (auto& [id, exchange] : exchanges_) exchange->on_gone();
+    exchanges_.clear();
     boost::system::error_code ignored;
     stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     stream_.lowest_layer().close(ignored);
@@ -181,6 +234,10 @@ asio::awaitable<void> Session<Stream>::run() {
 
 template <class Stream>
 void Session<Stream>::handle(const Event& e) {
+    if (context_.async_handler) {
+        handle_for_exchanges(e);
+        return;
+    }
     if (const auto* h = std::get_if<HeadersReceived>(&e)) {
         if (h->kind == HeadersKind::request) {
             Incoming& in = incoming_[h->stream];
@@ -215,10 +272,49 @@ void Session<Stream>::handle(const Event& e) {
         incoming_.erase(c->stream);
         outgoing_.erase(c->stream);
     } else if (const auto* x = std::get_if<ConnectionError>(&e)) {
-        if (context_.options.log_level >= LogLevel::info) {
-            std::cerr << "connection error (" << (x->initiator == Initiator::local ? "sent" : "received")
-                      << "): " << to_string(x->code) << ": " << x->reason << "\n";
+        log_connection_error(*x);
+    }
+}
+
+// Coroutine handlers: the stream's events go to its exchange.
+template <class Stream>
+void Session<Stream>::handle_for_exchanges(const Event& e) {
+    const auto find = [&](StreamId id) -> H2Exchange* {
+        auto it = exchanges_.find(id);
+        return it == exchanges_.end() ? nullptr : it->second.get();
+    };
+    if (const auto* h = std::get_if<HeadersReceived>(&e)) {
+        if (h->kind == HeadersKind::request) {
+            start_exchange(*h);
+        } else if (h->kind == HeadersKind::trailers) {
+            if (H2Exchange* x = find(h->stream)) x->on_trailers(h->fields);
         }
+    } else if (const auto* d = std::get_if<DataReceived>(&e)) {
+        if (H2Exchange* x = find(d->stream)) {
+            x->on_data(d->data, d->end_stream);
+        } else {
+            conn_.release_received_data(d->stream, static_cast<std::uint32_t>(d->data.size()));
+        }
+    } else if (const auto* w = std::get_if<StreamWritable>(&e)) {
+        if (H2Exchange* x = find(w->stream)) x->on_writable();
+        for (FileJob& j : files_) {
+            if (j.stream == w->stream) j.blocked = false;
+        }
+    } else if (const auto* r = std::get_if<StreamReset>(&e)) {
+        end_exchange(r->stream);
+        std::erase_if(files_, [&](const FileJob& j) { return j.stream == r->stream; });
+    } else if (const auto* c = std::get_if<StreamClosed>(&e)) {
+        if (auto it = exchanges_.find(c->stream); it != exchanges_.end()) exchanges_.erase(it);
+    } else if (const auto* x = std::get_if<ConnectionError>(&e)) {
+        log_connection_error(*x);
+    }
+}
+
+template <class Stream>
+void Session<Stream>::log_connection_error(const ConnectionError& x) const {
+    if (context_.options.log_level >= LogLevel::info) {
+        std::cerr << "connection error (" << (x.initiator == Initiator::local ? "sent" : "received")
+                  << "): " << to_string(x.code) << ": " << x.reason << "\n";
     }
 }
 

@@ -13,7 +13,8 @@
 
 #include "h2/connection/connection.hpp"
 #include "h2/runtime/server.hpp"
-#include "observability.hpp"
+#include "context.hpp"
+#include "exchange.hpp"
 
 namespace h2::runtime {
 
@@ -23,19 +24,6 @@ namespace asio = boost::asio;
 // timed_out when the socket accepts nothing for `timeout`.
 asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length,
                                   std::chrono::seconds timeout = std::chrono::seconds(30));
-
-struct SessionContext {
-    const ServerOptions& options;
-    const Handler& handler;
-    std::atomic<int>& live_sessions;  // across all workers, for the graceful drain
-    Metrics& metrics;
-    AccessLog* access_log;  // null: none
-};
-
-// The answer to a complete request: the metrics page at --metrics-path, else the handler's
-// (an exception becomes a 500); counted, and logged to the access log.
-Response answer(const SessionContext& context, const Request& request, std::string_view peer,
-                std::string_view protocol);
 
 using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
 
@@ -49,7 +37,7 @@ public:
 // `Stream` is asio::ip::tcp::socket (cleartext: h2c, Upgrade, HTTP/1.1) or TlsStream (TLS
 // with ALPN h2, then http/1.1). Explicitly instantiated for both in session.cpp.
 template <class Stream>
-class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+class Session : public SessionBase, public StreamHost, public std::enable_shared_from_this<Session<Stream>> {
 public:
     static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
 
@@ -58,6 +46,12 @@ public:
     asio::awaitable<void> run();
     // From the session's own executor: GOAWAY and finish the streams in flight.
     void request_shutdown() override;
+
+    // StreamHost: what coroutine handlers' exchanges call (on this session's thread).
+    Connection& connection() noexcept override { return conn_; }
+    void wake() noexcept override;
+    void send_file(StreamId id, FileRange file) override;
+    const SessionContext& context() const noexcept override { return context_; }
 
 private:
     struct Incoming {
@@ -81,6 +75,10 @@ private:
     asio::awaitable<bool> sniff(boost::beast::flat_buffer& in);
     void handle(const Event& e);
     void respond(StreamId id, Incoming& in);
+    void handle_for_exchanges(const Event& e);
+    void log_connection_error(const ConnectionError& x) const;
+    void start_exchange(const HeadersReceived& h);
+    void end_exchange(StreamId id);
     void feed(StreamId id);
     asio::awaitable<void> flush();
     // Writes all of `buffers`, or throws timed_out when no progress for write_timeout.
@@ -101,6 +99,8 @@ private:
     std::unordered_map<StreamId, Incoming> incoming_;
     std::unordered_map<StreamId, Outgoing> outgoing_;
     std::deque<FileJob> files_;
+    std::unordered_map<StreamId, std::shared_ptr<H2Exchange>> exchanges_;  // coroutine handlers
+    bool waiting_for_input_ = false;  // wake() may interrupt the read
     std::string peer_;  // the client's address, for the access log
     bool shutdown_requested_ = false;
     bool shutting_down_ = false;

@@ -467,11 +467,13 @@ def case_http1_timeouts_and_continue(s, root):
     check(interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim)
     c.sendall(b"hello")
     reply = interim.split(b"\r\n\r\n", 1)[1]
-    while not reply.endswith(b"hello"):
+    # No content-length: the echo is chunked, and its length trailer is in the last chunk.
+    while not reply.endswith(b"\r\n0\r\nx-echo-length: 5\r\n\r\n"):
         chunk = c.recv(4096)
-        check(chunk, "closed before the echo: %r" % reply)
+        check(chunk, "closed before the echo and its trailer: %r" % reply)
         reply += chunk
     check(reply.startswith(b"HTTP/1.1 200"), reply)
+    check(b"transfer-encoding: chunked\r\n" in reply and b"\r\n5\r\nhello\r\n" in reply, reply)
     c.close()
     # A body over the limit is refused from its header: 413, no 100 Continue.
     big = socket.create_connection(("127.0.0.1", s.port), timeout=TIMEOUT)

@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 
+#include "h2/runtime/handler.hpp"
 #include "h2/runtime/server.hpp"
 
 namespace {
@@ -29,12 +30,42 @@ unsigned long number(const std::string& flag, const std::string& v, unsigned lon
     return n;
 }
 
-h2::runtime::Response echo(const h2::runtime::Request& req) {
-    h2::runtime::Response r;
-    r.fields = {{"content-type", "application/octet-stream"}};
-    r.trailers = {{"x-echo-length", std::to_string(req.body.size())}};
-    r.body = req.body;
-    return r;
+using h2::runtime::FieldVector;
+using h2::runtime::ResponseWriter;
+using h2::runtime::ServerRequest;
+
+// POST /echo: the body back (read whole, up to max_request_body, else 413), with its length
+// as a trailer.
+boost::asio::awaitable<void> echo(ServerRequest& req, ResponseWriter& res, std::size_t limit) {
+    std::string body;
+    try {
+        body = co_await req.body.read_all(limit);
+    } catch (const std::length_error&) {
+        body.clear();
+        body.shrink_to_fit();
+    }
+    if (body.empty() && !req.body.ended()) {
+        FieldVector fields{{"content-type", "text/plain"}};
+        co_await res.respond(413, std::move(fields), "413 Content Too Large\n");
+        co_return;
+    }
+    FieldVector fields{{"content-type", "application/octet-stream"}};
+    co_await res.write_head(200, std::move(fields));
+    co_await res.write(body);
+    FieldVector trailers{{"x-echo-length", std::to_string(body.size())}};
+    co_await res.finish(std::move(trailers));
+}
+
+// Static files: error pages from memory, file bodies as sendfile-style DATA.
+boost::asio::awaitable<void> serve_file(const h2::runtime::StaticFiles& files, ServerRequest& req, ResponseWriter& res) {
+    h2::runtime::StaticResponse s = files.serve({req.method, req.path, req.field("if-none-match"),
+                                                 req.field("if-modified-since"), req.field("range")});
+    if (s.file) {
+        co_await res.write_head(s.status, std::move(s.fields));
+        co_await res.send_file(std::move(s.file));
+    } else {
+        co_await res.respond(s.status, std::move(s.fields), s.body);
+    }
 }
 
 }  // namespace
@@ -96,11 +127,10 @@ int main(int argc, char** argv) {
 
     try {
         const StaticFiles files(root);
-        Server server(options, [&](const Request& req) -> Response {
-            if (echo_enabled && req.path == "/echo" && req.method == "POST") return echo(req);
-            StaticResponse s = files.serve({req.method, req.path, req.field("if-none-match"),
-                                            req.field("if-modified-since"), req.field("range")});
-            return Response{s.status, std::move(s.fields), std::move(s.body), std::move(s.file), {}};
+        const std::size_t limit = options.max_request_body;
+        Server server(options, [&](ServerRequest& req, ResponseWriter& res) -> boost::asio::awaitable<void> {
+            if (echo_enabled && req.path == "/echo" && req.method == "POST") return echo(req, res, limit);
+            return serve_file(files, req, res);
         });
         server.listen();
         std::cout << "listening on http://" << options.host << ":" << server.port() << " (h2c, http/1.1)" << std::endl;

@@ -3,8 +3,9 @@
 // connection driving an h2::Connection.
 //
 // Cleartext port: HTTP/2 with prior knowledge, HTTP/1.1, and Upgrade: h2c. TLS port: ALPN h2,
-// then http/1.1. A request is answered by a synchronous Handler once its body has arrived;
-// bodies go out from memory or, for files, as DATA headers followed by the file range
+// then http/1.1. A request is answered by a coroutine handler (AsyncHandler, declared in
+// h2/runtime/handler.hpp: streaming request body, response writer, cancellation on reset), or
+// by a synchronous Handler once its body has arrived; bodies go out from memory or, for files, as DATA headers followed by the file range
 // (sendfile(2) on cleartext) inside reserved flow-control windows.
 #pragma once
 
@@ -44,6 +45,7 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
+struct AsyncHandler;  // h2/runtime/handler.hpp
 
 enum class LogLevel : std::uint8_t { error, warn, info, debug };
 
@@ -73,6 +75,7 @@ struct ServerOptions {
 class Server {
 public:
     Server(ServerOptions options, Handler handler);
+    Server(ServerOptions options, AsyncHandler handler);  // include h2/runtime/handler.hpp
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
