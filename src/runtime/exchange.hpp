@@ -15,11 +15,13 @@ namespace h2::runtime {
 
 namespace asio = boost::asio;
 
+class H2Exchange;
+
 // Runs the coroutine handler (or serves the metrics page) for one exchange: finishes what the
 // handler left open, turns an exception into a 500 or an abort, counts the response and writes
-// the access log line.
+// the access log line. With `stream`, the handler is cancelled when the stream goes away.
 asio::awaitable<void> serve_exchange(const SessionContext& context, ServerRequest& request, ExchangeIo& io,
-                                     std::string_view protocol);
+                                     std::string_view protocol, H2Exchange* stream = nullptr);
 
 // What an HTTP/2 exchange needs from the session that owns the engine.
 class StreamHost {
@@ -42,13 +44,16 @@ public:
     H2Exchange(StreamHost& host, StreamId id, const asio::any_io_executor& executor);
 
     ServerRequest request{*this};
-    asio::cancellation_signal cancel;  // bound to the handler's coroutine
 
     // From the session.
     void on_data(std::span<const std::uint8_t> data, bool end_stream);
     void on_trailers(std::span<const hpack::HeaderField> fields);
     void on_writable() noexcept { signal_.cancel(); }
     void on_gone() noexcept;  // reset, or the connection ended
+    // Completes when the stream is gone (or when cancelled): raced against the handler, so
+    // that every wait of the handler gets terminal cancellation then. (A cancellation_signal
+    // bound to co_spawn would have to outlive the spawned thread, which ends after us.)
+    asio::awaitable<void> until_gone();
     // The handler is done: unread body octets are given back and later ones dropped.
     void complete();
     bool completed() const noexcept { return completed_; }
@@ -72,6 +77,7 @@ private:
     StreamHost& host_;
     StreamId id_;
     asio::steady_timer signal_;
+    asio::steady_timer gone_signal_;
     std::string pending_;  // received, not yet given to the handler
     std::string reading_;  // given to the handler by the last read_body()
     std::vector<hpack::HeaderField> scratch_;

@@ -77,7 +77,7 @@ void Session<Stream>::send_file(StreamId id, FileRange file) {
 namespace {
 template <class Stream>
 asio::awaitable<void> run_exchange(std::shared_ptr<Session<Stream>> session, std::shared_ptr<H2Exchange> exchange) {
-    co_await serve_exchange(session->context(), exchange->request, *exchange, "HTTP/2");
+    co_await serve_exchange(session->context(), exchange->request, *exchange, "HTTP/2", exchange.get());
     exchange->complete();
     session->wake();
 }
@@ -98,8 +98,7 @@ void Session<Stream>::start_exchange(const HeadersReceived& h) {
     request.peer = peer_;
     if (h.end_stream) exchange->end_body();
     exchanges_[h.stream] = exchange;
-    asio::co_spawn(stream_.get_executor(), run_exchange(this->shared_from_this(), exchange),
-                   asio::bind_cancellation_slot(exchange->cancel.slot(), asio::detached));
+    asio::co_spawn(stream_.get_executor(), run_exchange(this->shared_from_this(), exchange), asio::detached);
 }
 
 template <class Stream>

@@ -25,7 +25,9 @@ TEST_F(G, H2spec_generic_2_Case2_SendsAWindowUpdateOnHalfClosedRemoteStream) {
     s.send_headers(1);
     s.send_window_update(1, 100);
     EXPECT_TRUE(s.alive());
-    EXPECT_EQ(s.conn.stream_state(1), stream::State::half_closed_remote);
+    if (s.engine_visible()) {
+        EXPECT_EQ(s.conn.stream_state(1), stream::State::half_closed_remote);
+    }
 }
 
 TEST_F(G, H2spec_generic_2_Case3_SendsAPriorityFrameOnHalfClosedRemoteStream) {
@@ -39,7 +41,9 @@ TEST_F(G, H2spec_generic_2_Case4_SendsARstStreamOnHalfClosedRemoteStream) {
     s.auto_respond = false;
     s.send_headers(1);
     s.send_rst(1, ErrorCode::cancel);
-    EXPECT_EQ(s.conn.stream_state(1), stream::State::closed);
+    if (s.engine_visible()) {
+        EXPECT_EQ(s.conn.stream_state(1), stream::State::closed);
+    }
     EXPECT_TRUE(s.alive());
 }
 
@@ -128,6 +132,7 @@ TEST_F(G, H2spec_generic_3_4_Case1_SendsARstStreamFrame) {
     s.send_headers(1, get_request(), false);
     s.send_rst(1, ErrorCode::cancel);
     EXPECT_TRUE(s.alive());
+    if (!s.engine_visible()) return;
     ASSERT_EQ(s.events_of<StreamReset>().size(), 1u);
     EXPECT_EQ(s.events_of<StreamReset>()[0].initiator, Initiator::remote);
 }
@@ -146,8 +151,7 @@ TEST_F(G, H2spec_generic_3_8_Case1_SendsAGoawayFrame) {
     frame::Buffer b;
     frame::write_goaway(b, 0, ErrorCode::no_error, {});
     s.send(b);
-    EXPECT_EQ(s.events_of<GoawayReceived>().size(), 1u);
-    EXPECT_TRUE(s.alive());
+    expect_accepted_goaway();
 }
 
 TEST_F(G, H2spec_generic_3_9_Case1_SendsAWindowUpdateFrameWithStreamId0) {
@@ -170,6 +174,7 @@ TEST_F(G, H2spec_generic_3_10_Case1_SendsAContinuationFrame) {
 TEST_F(G, H2spec_generic_3_10_Case2_SendsMultipleContinuationFrames) {
     s.send_continued(1, 3);
     expect_response(1);
+    if (!s.engine_visible()) return;
     ASSERT_EQ(s.log.headers.size(), 1u);
     EXPECT_EQ(s.log.headers[0].fields.size(), 4u + 3u);
     EXPECT_EQ(s.log.headers[0].get("x-dummy0"), std::string(4000, 'x'));
@@ -198,6 +203,7 @@ TEST_F(G, H2spec_generic_4_Case4_SendsAPostRequestWithTrailers) {
     s.send_data(1, "test", false);
     s.send_headers(1, {{"x-trailer", "1"}}, true);
     expect_response(1);
+    if (!s.engine_visible()) return;
     ASSERT_EQ(s.events_of<HeadersReceived>().size(), 2u);
     EXPECT_EQ(s.events_of<HeadersReceived>()[1].kind, HeadersKind::trailers);
 }
@@ -211,6 +217,7 @@ protected:
         b.insert(b.end(), representation.begin(), representation.end());
         s.send_raw(1, end_stream | end_headers, 1, b);
         expect_response(1);
+        if (!s.engine_visible()) return;
         const auto h = s.events_of<HeadersReceived>();
         ASSERT_EQ(h.size(), 1u);
     }

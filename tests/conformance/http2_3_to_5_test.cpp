@@ -19,13 +19,19 @@ TEST_F(ConformanceNoHandshake, H2spec_http2_3_5_Case1_SendsClientConnectionPrefa
 
 TEST_F(ConformanceNoHandshake, H2spec_http2_3_5_Case2_SendsInvalidConnectionPreface) {
     s.send(std::string("INVALID CONNECTION PREFACE\r\n\r\n"));
-    expect_connection_error("PROTOCOL_ERROR");
+    if (s.engine_visible()) return expect_connection_error("PROTOCOL_ERROR");
+    // h2serve's cleartext port takes what is not the preface for HTTP/1.1 (and answers 400);
+    // h2spec accepts a closed connection here, and so do we.
+    s.frames();
+    EXPECT_TRUE(s.closed());
 }
 
 TEST_F(C, H2spec_http2_4_1_Case1_SendsAFrameWithUnknownType) {
     s.send_raw(0xff, 0, 0, {1, 2, 3, 4});
     EXPECT_TRUE(s.alive());
-    EXPECT_EQ(s.events_of<UnknownFrameReceived>().size(), 1u);
+    if (s.engine_visible()) {
+        EXPECT_EQ(s.events_of<UnknownFrameReceived>().size(), 1u);
+    }
 }
 
 TEST_F(C, H2spec_http2_4_1_Case2_SendsAFrameWithUndefinedFlag) {
@@ -110,6 +116,9 @@ TEST_F(C, H2spec_http2_5_1_Case6_HalfClosedRemoteSendsAHeadersFrame) {
     s.auto_respond = false;
     s.send_headers(1);
     s.send_headers(1);
+    // Over a socket the server may have answered stream 1 already (then closed, where a
+    // connection error is the answer RFC 9113 §5.1 allows): either, as h2spec accepts.
+    if (!s.engine_visible()) return expect_stream_or_connection_error(1, "STREAM_CLOSED");
     expect_stream_error(1, "STREAM_CLOSED");
 }
 
@@ -178,9 +187,12 @@ TEST_F(C, H2spec_http2_5_1_1_Case2_SendsStreamIdentifierNumericallySmallerThanPr
 
 TEST_F(C, H2spec_http2_5_1_2_Case1_SendsHeadersThatExceedTheConcurrentStreamLimit) {
     s.auto_respond = false;
-    for (StreamId id = 1; id <= 201; id += 2) s.send_headers(id);  // 101 streams, limit 100
+    // 101 streams, limit 100; left open (no END_STREAM), so that a server answering at once
+    // still has them all open.
+    for (StreamId id = 1; id <= 201; id += 2) s.send_headers(id, get_request(), false);
     const auto f = s.frames();
     EXPECT_NE(find_frame(f, "RST_STREAM s=201 REFUSED_STREAM"), "") << testing::PrintToString(f);
+    if (!s.engine_visible()) return;
     EXPECT_EQ(s.events_of<HeadersReceived>().size(), 100u);  // the refused one never reached us
     EXPECT_EQ(s.conn.counters().streams_refused, 1u);
 }

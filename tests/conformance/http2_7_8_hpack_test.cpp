@@ -10,7 +10,7 @@ using frame::flags::end_stream;
 
 TEST_F(C, H2spec_http2_7_Case1_SendsAGoawayFrameWithUnknownErrorCode) {
     s.send_raw(7, 0, 0, {0, 0, 0, 0, 0, 0, 0xff, 0xff});
-    EXPECT_TRUE(s.alive());
+    expect_accepted_goaway();
 }
 
 TEST_F(C, H2spec_http2_7_Case2_SendsARstStreamFrameWithUnknownErrorCode) {
@@ -34,7 +34,9 @@ protected:
     void expect_malformed(const FieldList& fields) {
         s.send(s.headers(1, fields, true));
         expect_stream_error(1, "PROTOCOL_ERROR");
-        EXPECT_TRUE(s.events_of<HeadersReceived>().empty());
+        if (s.engine_visible()) {
+            EXPECT_TRUE(s.events_of<HeadersReceived>().empty());
+        }
     }
     static FieldList with(FieldList f, std::string n, std::string v) {
         f.emplace_back(std::move(n), std::move(v));

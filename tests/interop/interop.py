@@ -19,6 +19,7 @@ import tempfile
 import time
 
 TIMEOUT = 60
+CONFORMANCE = None  # --conformance
 
 
 def make_cert(directory):
@@ -486,6 +487,34 @@ def case_http1_timeouts_and_continue(s, root):
     check(r.returncode == 0, "server no longer serving: %s" % r.stderr)
 
 
+def run_conformance(root, transport, port):
+    """The h2spec-ID conformance tests, built to drive a server over a socket, against this one."""
+    check(CONFORMANCE and os.path.exists(CONFORMANCE), "no --conformance binary given")
+    # The bodies the tests look for: "ok" at / (as the in-memory responder sends), and a
+    # 5-octet file for the negative-window case (http2/6.9.2/2).
+    with open(os.path.join(root, "index.html"), "w") as f:
+        f.write("ok")
+    with open(os.path.join(root, "12345.txt"), "w") as f:
+        f.write("12345")
+    env = dict(os.environ, LIBH2_CONFORMANCE_TARGET="%s:%d" % (transport, port))
+    if os.environ.get("LIBH2_SANITIZED"):
+        env.setdefault("LIBH2_CONFORMANCE_QUIET_MS", "300")
+    r = subprocess.run([CONFORMANCE, "--gtest_brief=1"], env=env, capture_output=True, timeout=900, check=False)
+    out = r.stdout.decode(errors="replace")
+    summary = [l for l in out.splitlines() if "PASSED" in l or "FAILED" in l]
+    print("\n".join(summary[-40:]))
+    check(r.returncode == 0, "conformance over %s failed:\n%s\n%s" % (transport, out[-6000:], r.stderr.decode()[-2000:]))
+    check(re.search(r"\[  PASSED  \] (\d+) tests", out) is not None, "no gtest summary")
+
+
+def case_conformance_h2c(s, root):
+    run_conformance(root, "h2c", s.port)
+
+
+def case_conformance_tls(s, root):
+    run_conformance(root, "tls", int(s.tls_url.rsplit(":", 1)[1]))
+
+
 # Cases that need a server with other options than the defaults.
 SERVER_ARGS = {"http1_timeouts_and_continue": ["--idle-timeout", "1"]}
 
@@ -495,8 +524,11 @@ CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--h2serve", required=True)
+    ap.add_argument("--conformance", help="h2_conformance_socket_tests, for the conformance_* cases")
     ap.add_argument("case", choices=sorted(CASES))
     a = ap.parse_args()
+    global CONFORMANCE
+    CONFORMANCE = a.conformance
     root = make_root()
     try:
         if a.case in ("cli_errors", "access_log_and_metrics"):

@@ -13,6 +13,9 @@
 #include "h2/frame/writer.hpp"
 #include "h2/hpack/decoder.hpp"
 #include "h2/hpack/encoder.hpp"
+#ifdef LIBH2_CONFORMANCE_OVER_SOCKET
+#include "wire.hpp"
+#endif
 
 namespace h2::test {
 
@@ -22,8 +25,14 @@ inline const FieldList& get_request() {
     static const FieldList f{{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {":authority", "localhost"}};
     return f;
 }
+// Over a socket the server is h2serve, which answers POST at /echo.
+#ifdef LIBH2_CONFORMANCE_OVER_SOCKET
+inline constexpr const char* kPostPath = "/echo";
+#else
+inline constexpr const char* kPostPath = "/upload";
+#endif
 inline FieldList post_request(std::string content_length = "") {
-    FieldList f{{":method", "POST"}, {":scheme", "http"}, {":path", "/upload"}, {":authority", "localhost"}};
+    FieldList f{{":method", "POST"}, {":scheme", "http"}, {":path", kPostPath}, {":authority", "localhost"}};
     if (!content_length.empty()) f.emplace_back("content-length", content_length);
     return f;
 }
@@ -39,7 +48,11 @@ std::vector<hpack::HeaderField> views(FieldList&&) = delete;
 // Plays the other side of `conn`.
 class Script {
 public:
-    explicit Script(Connection c) : conn(std::move(c)) {}
+    explicit Script(Connection c) : conn(std::move(c)) {
+#ifdef LIBH2_CONFORMANCE_OVER_SOCKET
+        wire_ = Wire::from_environment();
+#endif
+    }
 
     Connection conn;
     std::vector<Event> events;  // spans inside are stale after the next send: use `log`
@@ -52,6 +65,9 @@ public:
 
     // --- sending -------------------------------------------------------------------------
     void send(const Bytes& b) {
+#ifdef LIBH2_CONFORMANCE_OVER_SOCKET
+        if (wire_) return wire_->write(b);
+#endif
         const std::size_t first = events.size();
         conn.receive(b, events);
         log.capture(events, first);
@@ -179,7 +195,14 @@ public:
     // PUSH_PROMISE show their decoded fields: "HEADERS s=1 es=1 :status=200 content-length=2".
     std::vector<std::string> frames() {
         std::vector<std::string> out;
+#ifdef LIBH2_CONFORMANCE_OVER_SOCKET
+        if (wire_) {
+            const auto bytes = wire_->read_until_quiet();
+            raw_.insert(raw_.end(), bytes.begin(), bytes.end());
+        }
+#endif
         for (;;) {
+            if (!engine_visible()) break;  // the local engine is not the server
             const auto bytes = conn.pending_output();
             if (bytes.empty()) break;
             raw_.insert(raw_.end(), bytes.begin(), bytes.end());
@@ -208,6 +231,23 @@ public:
             if (auto* x = std::get_if<T>(&e)) v.push_back(*x);
         }
         return v;
+    }
+
+    // The server ended the connection: the engine is closed (in memory), or the socket was
+    // closed by the server (over a socket).
+    bool closed() const noexcept {
+#ifdef LIBH2_CONFORMANCE_OVER_SOCKET
+        if (wire_) return wire_->closed();
+#endif
+        return conn.is_closed();
+    }
+    // The engine and its events can be observed (in memory); over a socket only the wire can.
+    bool engine_visible() const noexcept {
+#ifdef LIBH2_CONFORMANCE_OVER_SOCKET
+        return wire_ == nullptr;
+#else
+        return true;
+#endif
     }
 
     // The connection still works: a PING gets its ACK.
@@ -257,6 +297,9 @@ private:
         }
     }
 
+#ifdef LIBH2_CONFORMANCE_OVER_SOCKET
+    std::unique_ptr<Wire> wire_;
+#endif
     frame::FrameReader reader_{frame::max_allowed_frame_size};
     std::vector<std::uint8_t> raw_;
     std::vector<std::uint8_t> block_;
