@@ -1,26 +1,11 @@
 #include "exchange.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <iostream>
 
 namespace h2::runtime {
 
-namespace {
-using namespace boost::asio::experimental::awaitable_operators;
-
-// The handler, its exception kept (operator|| waits for a branch that succeeds).
-asio::awaitable<void> guarded(const SessionContext& context, ServerRequest& request, ResponseWriter& response,
-                              std::exception_ptr& failure) {
-    try {
-        co_await context.async_handler->function(request, response);
-    } catch (...) {
-        failure = std::current_exception();
-    }
-}
-}  // namespace
-
 asio::awaitable<void> serve_exchange(const SessionContext& context, ServerRequest& request, ExchangeIo& io,
-                                     std::string_view protocol, H2Exchange* stream) {
+                                     std::string_view protocol) {
     ResponseWriter response(io, request.method == "HEAD");
     std::exception_ptr failure;
     try {
@@ -29,12 +14,8 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
             FieldVector fields{{"content-type", "text/plain; version=0.0.4"}};
             co_await response.respond(200, std::move(fields), context.metrics.prometheus(context.live_sessions.load()));
         } else {
-            if (stream) {
-                co_await (guarded(context, request, response, failure) || stream->until_gone());
-            } else {
-                co_await guarded(context, request, response, failure);
-            }
-            if (!failure && !response.finished()) co_await response.finish();
+            co_await context.async_handler->function(request, response);
+            if (!response.finished()) co_await response.finish();
         }
     } catch (...) {
         failure = std::current_exception();
@@ -72,7 +53,7 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
 }
 
 H2Exchange::H2Exchange(StreamHost& host, StreamId id, const asio::any_io_executor& executor)
-    : host_(host), id_(id), signal_(executor), gone_signal_(executor) {}
+    : host_(host), id_(id), signal_(executor) {}
 
 void H2Exchange::on_data(std::span<const std::uint8_t> data, bool end_stream) {
     if (end_stream) body_ended_ = true;
@@ -95,15 +76,7 @@ void H2Exchange::on_trailers(std::span<const hpack::HeaderField> fields) {
 void H2Exchange::on_gone() noexcept {
     gone_ = true;
     signal_.cancel();
-    gone_signal_.cancel();
-}
-
-asio::awaitable<void> H2Exchange::until_gone() {
-    const auto state = co_await asio::this_coro::cancellation_state;
-    while (!gone_ && state.cancelled() == asio::cancellation_type::none) {
-        gone_signal_.expires_at(asio::steady_timer::time_point::max());
-        co_await gone_signal_.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
+    cancel.emit(asio::cancellation_type::terminal);
 }
 
 void H2Exchange::complete() {
@@ -152,7 +125,7 @@ asio::awaitable<std::span<const std::uint8_t>> H2Exchange::read_body() {
     co_return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(reading_.data()), reading_.size());
 }
 
-asio::awaitable<void> H2Exchange::write_head(int status, const FieldVector& fields, bool end) {
+asio::awaitable<void> H2Exchange::write_head(int status, std::span<const FieldView> fields, bool end) {
     check();
     const std::string code = std::to_string(status);
     scratch_.clear();

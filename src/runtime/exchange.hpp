@@ -15,13 +15,11 @@ namespace h2::runtime {
 
 namespace asio = boost::asio;
 
-class H2Exchange;
-
 // Runs the coroutine handler (or serves the metrics page) for one exchange: finishes what the
 // handler left open, turns an exception into a 500 or an abort, counts the response and writes
-// the access log line. With `stream`, the handler is cancelled when the stream goes away.
+// the access log line.
 asio::awaitable<void> serve_exchange(const SessionContext& context, ServerRequest& request, ExchangeIo& io,
-                                     std::string_view protocol, H2Exchange* stream = nullptr);
+                                     std::string_view protocol);
 
 // What an HTTP/2 exchange needs from the session that owns the engine.
 class StreamHost {
@@ -44,23 +42,23 @@ public:
     H2Exchange(StreamHost& host, StreamId id, const asio::any_io_executor& executor);
 
     ServerRequest request{*this};
+    // Bound to the handler's coroutine (co_spawn): emitted when the stream goes away. The
+    // spawned thread uses it until it has wound down, after its completion handler: the
+    // exchange is released from a post() then (start_exchange).
+    asio::cancellation_signal cancel;
 
     // From the session.
     void on_data(std::span<const std::uint8_t> data, bool end_stream);
     void on_trailers(std::span<const hpack::HeaderField> fields);
     void on_writable() noexcept { signal_.cancel(); }
     void on_gone() noexcept;  // reset, or the connection ended
-    // Completes when the stream is gone (or when cancelled): raced against the handler, so
-    // that every wait of the handler gets terminal cancellation then. (A cancellation_signal
-    // bound to co_spawn would have to outlive the spawned thread, which ends after us.)
-    asio::awaitable<void> until_gone();
     // The handler is done: unread body octets are given back and later ones dropped.
     void complete();
     bool completed() const noexcept { return completed_; }
     void end_body() noexcept { body_ended_ = true; }
 
     asio::awaitable<std::span<const std::uint8_t>> read_body() override;
-    asio::awaitable<void> write_head(int status, const FieldVector& fields, bool end) override;
+    asio::awaitable<void> write_head(int status, std::span<const FieldView> fields, bool end) override;
     asio::awaitable<void> write_body(std::span<const std::uint8_t> data, bool end) override;
     asio::awaitable<void> write_file(FileRange file) override;
     asio::awaitable<void> write_trailers(const FieldVector& trailers) override;
@@ -77,7 +75,6 @@ private:
     StreamHost& host_;
     StreamId id_;
     asio::steady_timer signal_;
-    asio::steady_timer gone_signal_;
     std::string pending_;  // received, not yet given to the handler
     std::string reading_;  // given to the handler by the last read_body()
     std::vector<hpack::HeaderField> scratch_;

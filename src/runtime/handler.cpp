@@ -41,10 +41,17 @@ void ResponseWriter::expect_open(const char* what) const {
 }
 
 asio::awaitable<void> ResponseWriter::write_head(int status, FieldVector fields, bool end) {
+    lower_names(fields);
+    std::vector<FieldView> views;
+    views.reserve(fields.size());
+    for (const auto& [n, v] : fields) views.emplace_back(n, v);
+    co_await write_head(status, std::span<const FieldView>(views), end);
+}
+
+asio::awaitable<void> ResponseWriter::write_head(int status, std::span<const FieldView> fields, bool end) {
     expect_open("write_head");
     if (state_ != State::idle) throw std::logic_error("write_head called twice");
     if (status < 200 || status > 999) throw std::invalid_argument("response status must be 200-999");
-    lower_names(fields);
     co_await io_->write_head(status, fields, end);  // the state changes once it was accepted
     status_ = status;
     state_ = end ? State::finished : State::body;
@@ -52,7 +59,7 @@ asio::awaitable<void> ResponseWriter::write_head(int status, FieldVector fields,
 
 asio::awaitable<void> ResponseWriter::write(std::span<const std::uint8_t> data) {
     expect_open("write");
-    if (state_ == State::idle) co_await write_head(200);
+    if (state_ == State::idle) co_await write_head(200, std::span<const FieldView>{});
     if (data.empty() || head_request_) co_return;
     co_await io_->write_body(data, false);
     octets_ += data.size();
@@ -77,7 +84,7 @@ asio::awaitable<void> ResponseWriter::send_file(FileRange file) {
 asio::awaitable<void> ResponseWriter::finish(FieldVector trailers) {
     if (state_ == State::finished) co_return;
     if (state_ == State::idle) {
-        co_await write_head(200, {}, trailers.empty());
+        co_await write_head(200, std::span<const FieldView>{}, trailers.empty());
         if (trailers.empty()) co_return;
     }
     state_ = State::finished;

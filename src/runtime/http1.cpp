@@ -160,7 +160,7 @@ public:
         co_return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(body_.data()), body_.size());
     }
 
-    asio::awaitable<void> write_head(int status, const FieldVector& fields, bool end) override {
+    asio::awaitable<void> write_head(int status, std::span<const FieldView> fields, bool end) override {
         const bool bodiless = head_ || status == 204 || status == 304;
         bool has_length = false;
         std::string out = "HTTP/1.1 " + std::to_string(status) + " ";

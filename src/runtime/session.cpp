@@ -77,7 +77,7 @@ void Session<Stream>::send_file(StreamId id, FileRange file) {
 namespace {
 template <class Stream>
 asio::awaitable<void> run_exchange(std::shared_ptr<Session<Stream>> session, std::shared_ptr<H2Exchange> exchange) {
-    co_await serve_exchange(session->context(), exchange->request, *exchange, "HTTP/2", exchange.get());
+    co_await serve_exchange(session->context(), exchange->request, *exchange, "HTTP/2");
     exchange->complete();
     session->wake();
 }
@@ -98,7 +98,14 @@ void Session<Stream>::start_exchange(const HeadersReceived& h) {
     request.peer = peer_;
     if (h.end_stream) exchange->end_body();
     exchanges_[h.stream] = exchange;
-    asio::co_spawn(stream_.get_executor(), run_exchange(this->shared_from_this(), exchange), asio::detached);
+    auto executor = stream_.get_executor();
+    auto& slot_owner = exchange->cancel;
+    asio::co_spawn(executor, run_exchange(this->shared_from_this(), exchange),
+                   asio::bind_cancellation_slot(slot_owner.slot(), [executor, exchange](std::exception_ptr) mutable {
+                       // The spawned thread still clears its slot after this handler: keep the
+                       // signal (in the exchange) until everything on this stack is done.
+                       asio::post(executor, [keep = std::move(exchange)] {});
+                   }));
 }
 
 template <class Stream>

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
+#include <unordered_map>
 #include <cstdio>
 #include <ctime>
 
@@ -26,6 +28,8 @@ FileRange::~FileRange() {
 }
 
 namespace {
+
+std::atomic<std::uint64_t> next_id{1};  // StaticFiles instances, for the file cache
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -56,7 +60,8 @@ bool is_within(const std::filesystem::path& root, const std::filesystem::path& p
 
 }  // namespace
 
-StaticFiles::StaticFiles(std::filesystem::path root) : root_(std::filesystem::canonical(root)) {}
+StaticFiles::StaticFiles(std::filesystem::path root)
+    : root_(std::filesystem::canonical(root)), id_(next_id++) {}
 
 std::optional<std::string> StaticFiles::decode_path(std::string_view path) {
     path = path.substr(0, path.find_first_of("?#"));
@@ -170,6 +175,110 @@ std::optional<std::pair<std::int64_t, std::int64_t>> StaticFiles::parse_range(st
     return std::pair{*first, last ? std::min(*last, size - 1) : size - 1};
 }
 
+CachedFile::~CachedFile() {
+    if (fd >= 0) ::close(fd);
+}
+
+namespace {
+
+// Heterogeneous lookup: a request's path finds its entry without a std::string made for it.
+struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using CacheMap = std::unordered_map<std::string, std::shared_ptr<CachedFile>, PathHash, std::equal_to<>>;
+
+// One cache per thread and StaticFiles (by id: an address may be reused by another root).
+CacheMap& thread_cache(std::uint64_t owner) {
+    thread_local std::unordered_map<std::uint64_t, CacheMap> caches;
+    return caches[owner];
+}
+
+}  // namespace
+
+std::shared_ptr<const CachedFile> StaticFiles::lookup(std::string_view path, int& status) const {
+    const std::string_view key = path.substr(0, path.find_first_of("?#"));
+    CacheMap& cache = thread_cache(id_);
+    const auto now = std::chrono::steady_clock::now();
+    if (auto it = cache.find(key); it != cache.end()) {
+        CachedFile& e = *it->second;
+        if (now - e.checked < kRevalidateAfter) return it->second;
+        struct stat st {};
+        if (::stat(e.path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_dev) == e.device &&
+            static_cast<std::uint64_t>(st.st_ino) == e.inode && static_cast<std::uint64_t>(st.st_size) == e.size &&
+            st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == e.mtime_ns) {
+            e.checked = now;
+            return it->second;
+        }
+        cache.erase(it);  // changed or gone: resolved again
+    }
+    auto e = std::const_pointer_cast<CachedFile>(load(key, status));
+    if (!e) return nullptr;
+    e->checked = now;
+    if (cache.size() >= kCacheEntries) cache.clear();
+    cache.emplace(std::string(key), e);
+    return e;
+}
+
+std::shared_ptr<const CachedFile> StaticFiles::load(std::string_view path, int& status) const {
+    const auto decoded = decode_path(path);
+    if (!decoded) {
+        status = 400;
+        return nullptr;
+    }
+    std::filesystem::path p = root_ / std::filesystem::path(decoded->substr(1));
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) p /= "index.html";
+    const std::filesystem::path real = std::filesystem::canonical(p, ec);
+    status = 404;
+    if (ec) return nullptr;
+    if (!is_within(root_, real)) {  // a link out of the root
+        status = 403;
+        return nullptr;
+    }
+    const int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == EACCES) status = 403;
+        return nullptr;
+    }
+    auto e = std::make_shared<CachedFile>();
+    e->fd = fd;  // closed with the entry
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+    e->path = real.string();
+    e->size = static_cast<std::uint64_t>(st.st_size);
+    e->mtime = st.st_mtim.tv_sec;
+    e->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    e->device = static_cast<std::uint64_t>(st.st_dev);
+    e->inode = static_cast<std::uint64_t>(st.st_ino);
+    char etag[64];
+    std::snprintf(etag, sizeof etag, "\"%llx-%llx-%llx\"", static_cast<unsigned long long>(st.st_ino),
+                  static_cast<unsigned long long>(e->size), static_cast<unsigned long long>(e->mtime_ns));
+    e->etag = etag;
+    e->last_modified = http_date(e->mtime);
+    e->content_length = std::to_string(e->size);
+    e->content_type = content_type(real.extension().string());
+    if (e->size <= kInMemoryLimit) {
+        e->content.resize(e->size);
+        std::size_t got = 0;
+        while (got < e->size) {
+            const ssize_t n = ::pread(fd, e->content.data() + got, e->size - got, static_cast<off_t>(got));
+            if (n <= 0) return nullptr;  // unreadable, or shrank meanwhile
+            got += static_cast<std::size_t>(n);
+        }
+        e->in_memory = true;
+        ::close(e->fd);
+        e->fd = -1;
+    }
+    e->fields = {{"content-type", e->content_type},
+                 {"etag", e->etag},
+                 {"last-modified", e->last_modified},
+                 {"accept-ranges", "bytes"},
+                 {"content-length", e->content_length}};
+    status = 200;
+    return e;
+}
+
 StaticResponse StaticFiles::serve(const StaticRequest& req) const {
     const bool head = req.method == "HEAD";
     if (req.method != "GET" && !head) {
@@ -177,34 +286,21 @@ StaticResponse StaticFiles::serve(const StaticRequest& req) const {
         r.fields.emplace_back("allow", "GET, HEAD");
         return r;
     }
-    const auto decoded = decode_path(req.path);
-    if (!decoded) return error_page(400, "Bad Request");
-    std::filesystem::path p = root_ / std::filesystem::path(decoded->substr(1));
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) p /= "index.html";
-    const std::filesystem::path real = std::filesystem::canonical(p, ec);
-    if (ec) return error_page(404, "Not Found");
-    if (!is_within(root_, real)) return error_page(403, "Forbidden");  // a link out of the root
-    const int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return error_page(errno == EACCES ? 403 : 404, errno == EACCES ? "Forbidden" : "Not Found");
-    FileRange file(fd, 0, 0);  // closes the descriptor on every early return
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return error_page(404, "Not Found");
-
+    int status = 404;
+    const auto f = lookup(req.path, status);
+    if (!f) {
+        return error_page(status, status == 400 ? "Bad Request" : status == 403 ? "Forbidden" : "Not Found");
+    }
     StaticResponse r;
-    const std::int64_t size = st.st_size, mtime = st.st_mtim.tv_sec;
-    char etag[64];
-    std::snprintf(etag, sizeof etag, "\"%llx-%llx-%llx\"", static_cast<unsigned long long>(st.st_ino),
-                  static_cast<unsigned long long>(size), static_cast<unsigned long long>(st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec));
-    const std::string last_modified = http_date(mtime);
-    r.fields = {{"content-type", std::string(content_type(real.extension().string()))},
-                {"etag", etag},
-                {"last-modified", last_modified},
+    const std::int64_t size = static_cast<std::int64_t>(f->size), mtime = f->mtime;
+    r.fields = {{"content-type", std::string(f->content_type)},
+                {"etag", f->etag},
+                {"last-modified", f->last_modified},
                 {"accept-ranges", "bytes"}};
     // RFC 9110 §13.1.2: If-None-Match wins over If-Modified-Since.
     bool not_modified = false;
     if (!req.if_none_match.empty()) {
-        not_modified = req.if_none_match == "*" || req.if_none_match.find(etag) != std::string_view::npos;
+        not_modified = req.if_none_match == "*" || req.if_none_match.find(f->etag) != std::string_view::npos;
     } else if (!req.if_modified_since.empty()) {
         const auto since = parse_http_date(req.if_modified_since);
         not_modified = since && mtime <= *since;
@@ -231,7 +327,13 @@ StaticResponse StaticFiles::serve(const StaticRequest& req) const {
     const std::int64_t length = size == 0 ? 0 : last - first + 1;
     r.fields.emplace_back("content-length", std::to_string(length));
     if (!head && length > 0) {
-        r.file = FileRange(file.release(), static_cast<std::uint64_t>(first), static_cast<std::uint64_t>(length));
+        if (f->in_memory) {
+            r.body = f->content.substr(static_cast<std::size_t>(first), static_cast<std::size_t>(length));
+        } else {
+            const int fd = ::fcntl(f->fd, F_DUPFD_CLOEXEC, 0);  // the range owns its descriptor
+            if (fd < 0) return error_page(503, "Service Unavailable");
+            r.file = FileRange(fd, static_cast<std::uint64_t>(first), static_cast<std::uint64_t>(length));
+        }
     }
     return r;
 }

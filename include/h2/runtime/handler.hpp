@@ -45,7 +45,7 @@ public:
     virtual ~ExchangeIo() = default;
     // The next piece of the request body, valid until the next call; empty at its end.
     virtual boost::asio::awaitable<std::span<const std::uint8_t>> read_body() = 0;
-    virtual boost::asio::awaitable<void> write_head(int status, const FieldVector& fields, bool end) = 0;
+    virtual boost::asio::awaitable<void> write_head(int status, std::span<const FieldView> fields, bool end) = 0;
     virtual boost::asio::awaitable<void> write_body(std::span<const std::uint8_t> data, bool end) = 0;
     // The file as the rest of the body; ends the response.
     virtual boost::asio::awaitable<void> write_file(FileRange file) = 0;
@@ -95,6 +95,8 @@ public:
 
     // The status and fields (names are sent in lower case); `end`: no body follows.
     boost::asio::awaitable<void> write_head(int status, FieldVector fields = {}, bool end = false);
+    // The same from views (names must be in lower case already); nothing is copied.
+    boost::asio::awaitable<void> write_head(int status, std::span<const FieldView> fields, bool end = false);
     // Body octets (a 200 head goes first if none was written). Returns once the runtime holds
     // them, waiting while the peer's flow-control window and the stream's buffer are full.
     // Dropped for HEAD requests.

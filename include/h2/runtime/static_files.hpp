@@ -2,8 +2,10 @@
 // and validators in, a response plan out: status, fields, and an open file range to send.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +15,8 @@
 namespace h2::runtime {
 
 using FieldVector = std::vector<std::pair<std::string, std::string>>;
+// A field by reference (name in lower case); what a response's head is written from.
+using FieldView = std::pair<std::string_view, std::string_view>;
 
 // An open file and the range of it to send; closes the descriptor when destroyed.
 class FileRange {
@@ -57,12 +61,48 @@ struct StaticResponse {
     FileRange file;      // for 200 and 206 on GET
 };
 
+// A regular file under the root as the file cache keeps it: resolved, validated and its
+// response fields made once; its content too when it is small.
+struct CachedFile {
+    CachedFile() = default;
+    CachedFile(const CachedFile&) = delete;
+    CachedFile& operator=(const CachedFile&) = delete;
+    ~CachedFile();
+
+    std::string path;  // canonical
+    std::uint64_t size = 0;
+    std::int64_t mtime = 0;  // seconds
+    std::string etag, last_modified, content_length;
+    std::string_view content_type;
+    bool in_memory = false;
+    std::string content;  // the whole file, when in_memory
+    int fd = -1;          // open (read-only) when not in memory
+    // The head of a full 200: content-type, etag, last-modified, accept-ranges, content-length
+    // (views into this object).
+    std::vector<FieldView> fields;
+
+    // For revalidation.
+    std::uint64_t device = 0, inode = 0;
+    std::int64_t mtime_ns = 0;
+    std::chrono::steady_clock::time_point checked;
+};
+
 // Serves files under `root`. Never returns anything outside it: `..`, encoded dots and
 // separators, NUL octets and symbolic links that lead out of the root are refused.
 class StaticFiles {
 public:
     explicit StaticFiles(std::filesystem::path root);
     StaticResponse serve(const StaticRequest& request) const;
+
+    // The file at `path` (a request's :path) through the file cache: one per thread (no
+    // locks), up to kCacheEntries files, those up to kInMemoryLimit octets in memory. An entry
+    // is checked with stat(2) when it is older than kRevalidateAfter and rebuilt if the file
+    // changed, so a changed file is served changed within that time. Null with `status` set
+    // (400, 403, 404) when there is no such file.
+    static constexpr std::size_t kCacheEntries = 1024;
+    static constexpr std::uint64_t kInMemoryLimit = 64 * 1024;
+    static constexpr std::chrono::milliseconds kRevalidateAfter{1000};
+    std::shared_ptr<const CachedFile> lookup(std::string_view path, int& status) const;
 
     const std::filesystem::path& root() const noexcept { return root_; }
 
@@ -77,7 +117,10 @@ public:
                                                                            std::int64_t size);
 
 private:
+    std::shared_ptr<const CachedFile> load(std::string_view path, int& status) const;
+
     std::filesystem::path root_;  // canonical
+    std::uint64_t id_;            // the file cache's key
 };
 
 }  // namespace h2::runtime
