@@ -141,11 +141,21 @@ std::uint8_t* Encoder::encode_field(const HeaderField& f, std::uint8_t* p) {
     const StaticMatch st = find_static(f.name, f.value, hn);
     if (st.full != 0) return encode_integer(p, 0x80, 7, st.full);  // §6.1
 
-    const Indexing how = choose_indexing(f, options_, table_.max_size());
+    Indexing how = choose_indexing(f, options_, table_.max_size());
     if (how != Indexing::never) {
         const std::uint32_t hf = hash_field(f.value, hn);
         if (std::uint64_t s = find_full(f.name, f.value, hf)) {
             return encode_integer(p, 0x80, 7, table_.index_of(s - 1));  // §6.1
+        }
+        // A field that usually changes (an etag, a content-length) but was just sent as it
+        // is: it repeats here (a server sending the same file again), so index it this time.
+        std::uint32_t& seen = recent_literals_[hf % recent_literals_.size()];
+        if (how == Indexing::without) {
+            if (seen == hf && field_size(f.name, f.value) <= std::size_t{table_.max_size()} * 3 / 4) {
+                how = Indexing::incremental;
+            } else {
+                seen = hf;
+            }
         }
     }
     std::uint32_t name_index = st.name;

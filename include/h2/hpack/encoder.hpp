@@ -1,6 +1,7 @@
 // HPACK encoder (RFC 7541 §6, §7) with an indexing policy.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -71,6 +72,8 @@ private:
     std::vector<std::uint64_t> by_name_;
     std::uint64_t link_mask_ = 0;
     std::uint64_t bucket_mask_ = 0;
+    // Hashes of fields lately sent without indexing (a repeat gets indexed).
+    std::array<std::uint32_t, 64> recent_literals_{};
     std::uint32_t pending_min_ = 0;
     std::uint32_t pending_final_ = 0;
     bool update_pending_ = false;

@@ -52,6 +52,20 @@ TEST(HpackEncoder, RepeatedFieldBecomesOneIndexOctet) {
     EXPECT_EQ(encode(e, {{"x-trace", "abc"}}), hex("be"));
 }
 
+TEST(HpackEncoder, FieldThatUsuallyChangesIsIndexedOnceItRepeats) {
+    Encoder e;
+    // etag is sent without indexing (values rarely repeat)...
+    const auto first = encode(e, {{"etag", "\"a7c095-d-18ea1518c25c8762\""}});
+    EXPECT_EQ(first[0] & 0xf0, 0x00);
+    EXPECT_EQ(e.table().count(), 0u);
+    // ...until the same value comes again (a server sending the same file): indexed then,
+    EXPECT_EQ(encode(e, {{"etag", "\"a7c095-d-18ea1518c25c8762\""}})[0] & 0xc0, 0x40);
+    EXPECT_EQ(e.table().count(), 1u);
+    // and one octet from the third time on; another value starts over without indexing.
+    EXPECT_EQ(encode(e, {{"etag", "\"a7c095-d-18ea1518c25c8762\""}}), hex("be"));
+    EXPECT_EQ(encode(e, {{"etag", "\"other\""}})[0] & 0xf0, 0x00);
+}
+
 TEST(HpackEncoder, SameNameWithNewValueReferencesTheDynamicName) {
     Encoder e;
     encode(e, {{"x-trace", "abc"}});
