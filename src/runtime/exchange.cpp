@@ -1,5 +1,6 @@
 #include "exchange.hpp"
 
+#include <cstdio>
 #include <iostream>
 
 namespace h2::runtime {
@@ -127,11 +128,13 @@ asio::awaitable<std::span<const std::uint8_t>> H2Exchange::read_body() {
 
 asio::awaitable<void> H2Exchange::write_head(int status, std::span<const FieldView> fields, bool end) {
     check();
-    const std::string code = std::to_string(status);
-    scratch_.clear();
-    scratch_.push_back({":status", code});
-    for (const auto& [n, v] : fields) scratch_.push_back({n, v});
-    if (host_.connection().submit_response(id_, scratch_, end) != SubmitError::none) gone_ = true;
+    char code[4];
+    const std::string_view status_text(code, static_cast<std::size_t>(std::snprintf(code, sizeof code, "%d", status)));
+    auto& list = host_.field_scratch();
+    list.clear();
+    list.push_back({":status", status_text});
+    for (const auto& [n, v] : fields) list.push_back({n, v});
+    if (host_.connection().submit_response(id_, list, end) != SubmitError::none) gone_ = true;
     check();
     host_.wake();
     co_return;
@@ -160,9 +163,10 @@ asio::awaitable<void> H2Exchange::write_file(FileRange file) {
 
 asio::awaitable<void> H2Exchange::write_trailers(const FieldVector& trailers) {
     check();
-    scratch_.clear();
-    for (const auto& [n, v] : trailers) scratch_.push_back({n, v});
-    if (host_.connection().submit_trailers(id_, scratch_) != SubmitError::none) gone_ = true;
+    auto& list = host_.field_scratch();
+    list.clear();
+    for (const auto& [n, v] : trailers) list.push_back({n, v});
+    if (host_.connection().submit_trailers(id_, list) != SubmitError::none) gone_ = true;
     check();
     host_.wake();
     co_return;

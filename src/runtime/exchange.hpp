@@ -30,6 +30,8 @@ public:
     // The file as the stream's remaining DATA, ending it (the session's sendfile path).
     virtual void send_file(StreamId id, FileRange file) = 0;
     virtual const SessionContext& context() const noexcept = 0;
+    // A vector to build a header list in, filled and used without suspending in between.
+    virtual std::vector<hpack::HeaderField>& field_scratch() noexcept = 0;
 
 protected:
     ~StreamHost() = default;
@@ -77,7 +79,6 @@ private:
     asio::steady_timer signal_;
     std::string pending_;  // received, not yet given to the handler
     std::string reading_;  // given to the handler by the last read_body()
-    std::vector<hpack::HeaderField> scratch_;
     bool body_ended_ = false;
     bool gone_ = false;
     bool completed_ = false;

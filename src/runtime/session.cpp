@@ -88,6 +88,7 @@ template <class Stream>
 void Session<Stream>::start_exchange(const HeadersReceived& h) {
     auto exchange = std::make_shared<H2Exchange>(*this, h.stream, stream_.get_executor());
     ServerRequest& request = exchange->request;
+    request.fields.reserve(h.fields.size());
     for (const auto& f : h.fields) {
         if (f.name == ":method") request.method = f.value;
         else if (f.name == ":scheme") request.scheme = f.value;
@@ -97,7 +98,7 @@ void Session<Stream>::start_exchange(const HeadersReceived& h) {
     }
     request.peer = peer_;
     if (h.end_stream) exchange->end_body();
-    exchanges_[h.stream] = exchange;
+    exchanges_.emplace_back(h.stream, exchange);
     auto executor = stream_.get_executor();
     auto& slot_owner = exchange->cancel;
     asio::co_spawn(executor, run_exchange(this->shared_from_this(), exchange),
@@ -109,11 +110,14 @@ void Session<Stream>::start_exchange(const HeadersReceived& h) {
 }
 
 template <class Stream>
-void Session<Stream>::end_exchange(StreamId id) {
-    auto it = exchanges_.find(id);
-    if (it == exchanges_.end()) return;
-    it->second->on_gone();
-    exchanges_.erase(it);
+void Session<Stream>::end_exchange(StreamId id, bool gone) {
+    for (std::size_t i = 0; i < exchanges_.size(); ++i) {
+        if (exchanges_[i].first != id) continue;
+        if (gone) exchanges_[i].second->on_gone();
+        exchanges_[i] = std::move(exchanges_.back());
+        exchanges_.pop_back();
+        return;
+    }
 }
 
 // Reads until the first octets tell HTTP/2 with prior knowledge (the client preface, RFC 9113
@@ -286,8 +290,10 @@ void Session<Stream>::handle(const Event& e) {
 template <class Stream>
 void Session<Stream>::handle_for_exchanges(const Event& e) {
     const auto find = [&](StreamId id) -> H2Exchange* {
-        auto it = exchanges_.find(id);
-        return it == exchanges_.end() ? nullptr : it->second.get();
+        for (const auto& [sid, x] : exchanges_) {
+            if (sid == id) return x.get();
+        }
+        return nullptr;
     };
     if (const auto* h = std::get_if<HeadersReceived>(&e)) {
         if (h->kind == HeadersKind::request) {
@@ -307,10 +313,10 @@ void Session<Stream>::handle_for_exchanges(const Event& e) {
             if (j.stream == w->stream) j.blocked = false;
         }
     } else if (const auto* r = std::get_if<StreamReset>(&e)) {
-        end_exchange(r->stream);
+        end_exchange(r->stream, true);
         std::erase_if(files_, [&](const FileJob& j) { return j.stream == r->stream; });
     } else if (const auto* c = std::get_if<StreamClosed>(&e)) {
-        if (auto it = exchanges_.find(c->stream); it != exchanges_.end()) exchanges_.erase(it);
+        end_exchange(c->stream, false);
     } else if (const auto* x = std::get_if<ConnectionError>(&e)) {
         log_connection_error(*x);
     }

@@ -52,6 +52,7 @@ public:
     void wake() noexcept override;
     void send_file(StreamId id, FileRange file) override;
     const SessionContext& context() const noexcept override { return context_; }
+    std::vector<hpack::HeaderField>& field_scratch() noexcept override { return field_scratch_; }
 
 private:
     struct Incoming {
@@ -78,7 +79,8 @@ private:
     void handle_for_exchanges(const Event& e);
     void log_connection_error(const ConnectionError& x) const;
     void start_exchange(const HeadersReceived& h);
-    void end_exchange(StreamId id);
+    // Forgets the stream's exchange; `gone`: it was reset (the handler is cancelled).
+    void end_exchange(StreamId id, bool gone);
     void feed(StreamId id);
     asio::awaitable<void> flush();
     // Writes all of `buffers`, or throws timed_out when no progress for write_timeout.
@@ -99,7 +101,10 @@ private:
     std::unordered_map<StreamId, Incoming> incoming_;
     std::unordered_map<StreamId, Outgoing> outgoing_;
     std::deque<FileJob> files_;
-    std::unordered_map<StreamId, std::shared_ptr<H2Exchange>> exchanges_;  // coroutine handlers
+    // Coroutine handlers' streams: a few at a time (at most max_concurrent_streams), searched
+    // linearly, no allocation per request.
+    std::vector<std::pair<StreamId, std::shared_ptr<H2Exchange>>> exchanges_;
+    std::vector<hpack::HeaderField> field_scratch_;
     bool waiting_for_input_ = false;  // wake() may interrupt the read
     std::string peer_;  // the client's address, for the access log
     bool shutdown_requested_ = false;
