@@ -15,6 +15,11 @@ void Metrics::connection_ended(const ConnectionCounters& c) noexcept {
     for (std::size_t i = 0; i < engine.size(); ++i) engine[i] += c.*ConnectionCounters::fields[i].second;
 }
 
+void Metrics::stream_reset(ErrorCode code, bool received) noexcept {
+    const auto c = static_cast<std::uint32_t>(code);
+    ++resets[received ? 1 : 0][c < 14 ? c : 14];
+}
+
 std::string Metrics::prometheus(int active) const {
     std::string out;
     auto metric = [&](const std::string& name, const char* type, std::string_view help, std::uint64_t v) {
@@ -32,6 +37,15 @@ std::string Metrics::prometheus(int active) const {
                std::to_string(responses[static_cast<std::size_t>(c)]) + "\n";
     }
     metric("h2serve_response_body_octets_total", "counter", "Response body octets.", body_octets);
+    out += "# HELP h2serve_stream_resets_total RST_STREAM frames, by direction and error code.\n"
+           "# TYPE h2serve_stream_resets_total counter\n";
+    for (int d = 0; d < 2; ++d) {
+        for (std::uint32_t c = 0; c < 15; ++c) {
+            const std::string code = c < 14 ? std::string(to_string(static_cast<ErrorCode>(c))) : "OTHER";
+            out += "h2serve_stream_resets_total{direction=\"" + std::string(d ? "received" : "sent") + "\",code=\"" +
+                   code + "\"} " + std::to_string(resets[static_cast<std::size_t>(d)][c]) + "\n";
+        }
+    }
     // The engine's counters (HTTP/2 connections that have ended): abuse-limit trips as one
     // family labelled by limit, the others one metric each.
     std::string trips = "# HELP h2serve_abuse_trips_total Connections ended by an abuse limit (ENHANCE_YOUR_CALM).\n"

@@ -21,9 +21,12 @@ struct Metrics {
     std::atomic<std::uint64_t> body_octets{0};
     // Each connection's ConnectionCounters, added up when it ends (same order as its fields).
     std::array<std::atomic<std::uint64_t>, std::size(ConnectionCounters::fields)> engine{};
+    // RST_STREAM by direction ([0] sent, [1] received) and error code (0x0-0xd, [14]: others).
+    std::array<std::array<std::atomic<std::uint64_t>, 15>, 2> resets{};
 
     void response(int status, std::uint64_t octets) noexcept;
     void connection_ended(const ConnectionCounters& c) noexcept;
+    void stream_reset(ErrorCode code, bool received) noexcept;
     // Prometheus text exposition format 0.0.4.
     std::string prometheus(int active_connections) const;
 };

@@ -275,6 +275,7 @@ void Session<Stream>::handle(const Event& e) {
             if (j.stream == w->stream) j.blocked = false;
         }
     } else if (const auto* r = std::get_if<StreamReset>(&e)) {
+        context_.metrics.stream_reset(r->code, r->initiator == Initiator::remote);
         incoming_.erase(r->stream);
         outgoing_.erase(r->stream);
         std::erase_if(files_, [&](const FileJob& j) { return j.stream == r->stream; });
@@ -313,6 +314,7 @@ void Session<Stream>::handle_for_exchanges(const Event& e) {
             if (j.stream == w->stream) j.blocked = false;
         }
     } else if (const auto* r = std::get_if<StreamReset>(&e)) {
+        context_.metrics.stream_reset(r->code, r->initiator == Initiator::remote);
         end_exchange(r->stream, true);
         std::erase_if(files_, [&](const FileJob& j) { return j.stream == r->stream; });
     } else if (const auto* c = std::get_if<StreamClosed>(&e)) {

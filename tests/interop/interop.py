@@ -278,6 +278,14 @@ def case_access_log_and_metrics(h2serve, root):
         run(["curl", "-sS", "--http1.1", "-o", "/dev/null", s.url + "/missing"])
         run(["h2load", "-n", "100", "-c", "2", "-m", "4", s.url + "/index.html"])
         # A flood that trips the overhead counter (ENHANCE_YOUR_CALM): 20 PINGs.
+        # A stream the client cancels (RST_STREAM CANCEL received) before its body is done.
+        sock, conn = h2_client(s.port, 65535)
+        conn.send_headers(1, [(":method", "POST"), (":scheme", "http"), (":authority", "127.0.0.1"),
+                              (":path", "/echo")])
+        conn.reset_stream(1, 8)
+        sock.sendall(conn.data_to_send())
+        time.sleep(0.3)
+        sock.close()
         sock, conn = h2_client(s.port, 65535)
         for i in range(20):
             conn.ping(b"%08d" % i)
@@ -298,6 +306,8 @@ def case_access_log_and_metrics(h2serve, root):
     check(value('h2serve_responses_total{class="4xx"}') == 1, "404 not counted")
     check(value('h2serve_abuse_trips_total{limit="overhead"}') == 1, "the PING flood trip was not counted")
     check(value("h2serve_connections_total") >= 5, "connections not counted")
+    check(value('h2serve_stream_resets_total{direction="received",code="CANCEL"}') == 1, "the reset was not counted")
+    check(value('h2serve_stream_resets_total{direction="sent",code="CANCEL"}') == 0, "a reset that was not sent")
     lines = open(log).read().splitlines()
     check(len(lines) >= 102, "access log has %d lines" % len(lines))
     check(any('"GET /16k.bin HTTP/2" 200 16384' in l for l in lines), "no line for the h2 download")
