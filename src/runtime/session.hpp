@@ -88,12 +88,14 @@ private:
     asio::awaitable<void> write_all(const Buffers& buffers);
     void reset_stalled_streams(Connection::Clock::time_point now);
     asio::awaitable<bool> send_file_frames();
-    asio::awaitable<void> send_file_range_with_header(const std::array<std::uint8_t, 9>& header, int fd,
-                                                      std::uint64_t offset, std::uint64_t length);
+    asio::awaitable<void> send_frame_with_sendfile(const std::array<std::uint8_t, 9>& header, int fd,
+                                                   std::uint64_t offset, std::uint64_t length);
+    void append_frame_from_file(const std::array<std::uint8_t, 9>& header, int fd, std::uint64_t offset,
+                                std::uint64_t length);
     asio::awaitable<bool> negotiate();  // TLS: handshake, then true if ALPN chose h2
 
     Stream stream_;
-    std::vector<std::uint8_t> file_buffer_;  // TLS: file octets are read here, then encrypted
+    std::vector<std::uint8_t> file_buffer_;  // TLS: a burst of file frames is read here, then encrypted
     asio::steady_timer timer_;
     const SessionContext& context_;
     Connection conn_;
