@@ -1,6 +1,5 @@
 #include "exchange.hpp"
 
-#include <cstdio>
 #include <iostream>
 
 namespace h2::runtime {
@@ -128,8 +127,10 @@ asio::awaitable<std::span<const std::uint8_t>> H2Exchange::read_body() {
 
 asio::awaitable<void> H2Exchange::write_head(int status, std::span<const FieldView> fields, bool end) {
     check();
-    char code[4];
-    const std::string_view status_text(code, static_cast<std::size_t>(std::snprintf(code, sizeof code, "%d", status)));
+    // ResponseWriter keeps status in 200-999: three digits.
+    const char code[3] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
+                          static_cast<char>('0' + status % 10)};
+    const std::string_view status_text(code, 3);
     auto& list = host_.field_scratch();
     list.clear();
     list.push_back({":status", status_text});
