@@ -83,9 +83,53 @@ asio::awaitable<void> run_exchange(std::shared_ptr<Session<Stream>> session, std
 }
 }  // namespace
 
+template <class Stream>
+bool Session<Stream>::answer_quickly(const HeadersReceived& h) {
+    RequestHead head;
+    std::size_t regular = 0;  // the engine puts pseudo-fields first (RFC 9113 §8.3)
+    for (const auto& f : h.fields) {
+        if (f.name.empty() || f.name[0] != ':') break;
+        ++regular;
+        if (f.name == ":method") head.method = f.value;
+        else if (f.name == ":scheme") head.scheme = f.value;
+        else if (f.name == ":authority") head.authority = f.value;
+        else if (f.name == ":path") head.path = f.value;
+    }
+    head.fields = h.fields.subspan(regular);
+    if (context_.is_metrics_request(head.method, head.path)) return false;
+    QuickResponse r;
+    if (!context_.async_handler->quick(head, r)) return false;
+    const bool head_request = head.method == "HEAD";
+    const bool file = r.file && !head_request && r.file.length() > 0;
+    const std::string_view body = head_request || r.file ? std::string_view{} : r.body;
+    const char code[3] = {static_cast<char>('0' + r.status / 100 % 10), static_cast<char>('0' + r.status / 10 % 10),
+                          static_cast<char>('0' + r.status % 10)};
+    auto& list = field_scratch_;
+    list.clear();
+    list.push_back({":status", std::string_view(code, 3)});
+    for (const auto& [n, v] : r.fields) list.push_back({n, v});
+    const bool end = body.empty() && !file;
+    context_.metrics.requests_h2++;
+    const std::uint64_t octets = file ? r.file.length() : body.size();
+    context_.metrics.response(r.status, octets);
+    if (context_.access_log) context_.access_log->write(peer_, head.method, head.path, "HTTP/2", r.status, octets);
+    if (conn_.submit_response(h.stream, list, end) != SubmitError::none || end) return true;
+    if (file) {
+        files_.push_back({h.stream, std::move(r.file), 0, false, Clock::now()});
+        return true;
+    }
+    const std::size_t taken = conn_.submit_data(
+        h.stream, {reinterpret_cast<const std::uint8_t*>(body.data()), body.size()}, true);
+    if (taken < body.size()) {  // more than the stream's buffer: the rest as StreamWritable lets it
+        outgoing_[h.stream] = Outgoing{std::string(body.substr(taken)), 0, {}};
+    }
+    return true;
+}
+
 // A coroutine handler for a new request stream; it starts once the session next waits.
 template <class Stream>
 void Session<Stream>::start_exchange(const HeadersReceived& h) {
+    if (h.end_stream && context_.async_handler->quick && answer_quickly(h)) return;
     auto exchange = std::make_shared<H2Exchange>(*this, h.stream, stream_.get_executor());
     ServerRequest& request = exchange->request;
     request.fields.reserve(h.fields.size());
@@ -310,15 +354,18 @@ void Session<Stream>::handle_for_exchanges(const Event& e) {
         }
     } else if (const auto* w = std::get_if<StreamWritable>(&e)) {
         if (H2Exchange* x = find(w->stream)) x->on_writable();
+        if (!outgoing_.empty()) feed(w->stream);  // a quick answer's body
         for (FileJob& j : files_) {
             if (j.stream == w->stream) j.blocked = false;
         }
     } else if (const auto* r = std::get_if<StreamReset>(&e)) {
         context_.metrics.stream_reset(r->code, r->initiator == Initiator::remote);
         end_exchange(r->stream, true);
+        if (!outgoing_.empty()) outgoing_.erase(r->stream);
         std::erase_if(files_, [&](const FileJob& j) { return j.stream == r->stream; });
     } else if (const auto* c = std::get_if<StreamClosed>(&e)) {
         end_exchange(c->stream, false);
+        if (!outgoing_.empty()) outgoing_.erase(c->stream);
     } else if (const auto* x = std::get_if<ConnectionError>(&e)) {
         log_connection_error(*x);
     }

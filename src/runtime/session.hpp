@@ -79,6 +79,8 @@ private:
     void handle_for_exchanges(const Event& e);
     void log_connection_error(const ConnectionError& x) const;
     void start_exchange(const HeadersReceived& h);
+    // The QuickHandler's answer, if it gives one (true).
+    bool answer_quickly(const HeadersReceived& h);
     // Forgets the stream's exchange; `gone`: it was reset (the handler is cancelled).
     void end_exchange(StreamId id, bool gone);
     void feed(StreamId id);

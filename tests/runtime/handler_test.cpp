@@ -274,6 +274,38 @@ TEST(CoroutineHandler, Http11ExceptionBecomes500) {
     EXPECT_NE(reply.find("content-length: 26\r\n"), std::string::npos) << reply;
 }
 
+TEST(QuickHandler, AnswersWithoutACoroutineAndDeclinesToTheCoroutineHandler) {
+    static const std::string big = pattern(200 * 1024);  // more than a stream's 64 KiB buffer
+    static const runtime::FieldView fields[] = {{"x-path", "quick"}};
+    std::atomic<int> coroutines{0};
+    runtime::AsyncHandler handler(
+        [&](ServerRequest& req, ResponseWriter& res) -> asio::awaitable<void> {
+            ++coroutines;
+            co_await res.respond(200, {}, "slow " + req.path);
+        },
+        [](const runtime::RequestHead& req, runtime::QuickResponse& res) {
+            if (req.path == "/small") res.body = "fast";
+            else if (req.path == "/big") res.body = big;
+            else return false;
+            res.fields = fields;
+            return true;
+        });
+    RunningServer server(std::move(handler));
+    SocketClient c(server.port());
+    const StreamId small = c.request(SocketClient::request_fields("GET", "/small"), true);
+    const StreamId large = c.request(SocketClient::request_fields("GET", "/big"), true);
+    const StreamId head = c.request(SocketClient::request_fields("HEAD", "/small"), true);
+    const StreamId other = c.request(SocketClient::request_fields("GET", "/other"), true);
+    for (StreamId id : {small, large, head, other}) ASSERT_TRUE(c.response_complete(id));
+    EXPECT_EQ(c.streams[small].body, "fast");
+    EXPECT_EQ(field(c.streams[small].headers, "x-path"), "quick");
+    EXPECT_EQ(c.streams[large].body, big);
+    EXPECT_EQ(c.streams[head].status, "200");
+    EXPECT_EQ(c.streams[head].body, "");
+    EXPECT_EQ(c.streams[other].body, "slow /other");
+    EXPECT_EQ(coroutines.load(), 1);
+}
+
 TEST(SynchronousHandler, AnswersWithTheWholeBody) {
     RunningServer server([](const runtime::Request& req) {
         return runtime::Response{200, {{"x-method", req.method}}, req.body, {}, {}};

@@ -58,6 +58,30 @@ boost::asio::awaitable<void> echo(ServerRequest& req, ResponseWriter& res, std::
     co_await res.finish(std::move(trailers));
 }
 
+// The hot path, without a coroutine: a whole file (GET or HEAD without conditions or range)
+// straight from the file cache. Anything else goes to the coroutine handlers below.
+bool quick_file(const h2::runtime::StaticFiles& files, const h2::runtime::RequestHead& req,
+                h2::runtime::QuickResponse& res) {
+    if ((req.method != "GET" && req.method != "HEAD") || !req.field("if-none-match").empty() ||
+        !req.field("if-modified-since").empty() || !req.field("range").empty()) {
+        return false;
+    }
+    int status = 0;
+    auto f = files.lookup(req.path, status);
+    if (!f) return false;  // error pages: the coroutine path
+    res.status = 200;
+    res.fields = f->fields;
+    if (f->in_memory) {
+        res.body = f->content;
+    } else if (req.method == "GET" && f->size > 0) {
+        const int fd = ::fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
+        if (fd < 0) return false;
+        res.file = h2::runtime::FileRange(fd, 0, f->size);
+    }
+    res.keep = std::move(f);
+    return true;
+}
+
 // Static files: error pages from memory, file bodies as sendfile-style DATA.
 boost::asio::awaitable<void> serve_file(const h2::runtime::StaticFiles& files, ServerRequest& req, ResponseWriter& res) {
     const bool head = req.method == "HEAD";
@@ -152,10 +176,13 @@ int main(int argc, char** argv) {
     try {
         const StaticFiles files(root);
         const std::size_t limit = options.max_request_body;
-        Server server(options, [&](ServerRequest& req, ResponseWriter& res) -> boost::asio::awaitable<void> {
-            if (echo_enabled && req.path == "/echo" && req.method == "POST") return echo(req, res, limit);
-            return serve_file(files, req, res);
-        });
+        AsyncHandler handler(
+            [&](ServerRequest& req, ResponseWriter& res) -> boost::asio::awaitable<void> {
+                if (echo_enabled && req.path == "/echo" && req.method == "POST") return echo(req, res, limit);
+                return serve_file(files, req, res);
+            },
+            [&](const RequestHead& req, QuickResponse& res) { return quick_file(files, req, res); });
+        Server server(options, std::move(handler));
         server.listen();
         std::cout << "listening on http://" << options.host << ":" << server.port() << " (h2c, http/1.1)" << std::endl;
         if (options.tls_port) {

@@ -28,12 +28,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
+#include "h2/hpack/field.hpp"
 #include "h2/runtime/static_files.hpp"
 
 namespace h2::runtime {
@@ -130,6 +132,34 @@ private:
     std::uint64_t octets_ = 0;
 };
 
+// A request head as the connection decoded it, for a QuickHandler: views, valid during the call.
+struct RequestHead {
+    std::string_view method, scheme, authority, path;
+    std::span<const hpack::HeaderField> fields;  // regular fields, names in lower case
+
+    std::string_view field(std::string_view name) const noexcept {
+        for (const auto& f : fields) {
+            if (f.name == name) return f.value;
+        }
+        return {};
+    }
+};
+
+// An answer given at once, without a coroutine. The views must stay valid until the handler
+// returns to the runtime, which copies what it needs right away (`keep` may hold their owner).
+struct QuickResponse {
+    int status = 200;
+    std::span<const FieldView> fields;  // names in lower case
+    std::string_view body;              // ignored when `file` is set
+    FileRange file;                     // the body, sent as for static files (sendfile(2))
+    std::shared_ptr<const void> keep;
+};
+
+// Optional, beside a coroutine handler: called first for a body-less HTTP/2 request; returning
+// true answers it with `response`, and no coroutine is started (static files, redirects: the
+// hot path). Returning false hands the request to the coroutine handler.
+using QuickHandler = std::function<bool(const RequestHead&, QuickResponse&)>;
+
 // A coroutine handler. Holds any callable `awaitable<void>(ServerRequest&, ResponseWriter&)`;
 // it must stay valid while the server runs (the server keeps this copy).
 struct AsyncHandler {
@@ -137,9 +167,10 @@ struct AsyncHandler {
 
     template <class F>
         requires std::is_invocable_r_v<boost::asio::awaitable<void>, F&, ServerRequest&, ResponseWriter&>
-    AsyncHandler(F f) : function(std::move(f)) {}  // NOLINT: implicit on purpose
+    AsyncHandler(F f, QuickHandler q = {}) : function(std::move(f)), quick(std::move(q)) {}  // NOLINT: implicit
 
     Function function;
+    QuickHandler quick;
 };
 
 }  // namespace h2::runtime
