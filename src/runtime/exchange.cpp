@@ -127,10 +127,8 @@ asio::awaitable<std::span<const std::uint8_t>> H2Exchange::read_body() {
 
 asio::awaitable<void> H2Exchange::write_head(int status, std::span<const FieldView> fields, bool end) {
     check();
-    // ResponseWriter keeps status in 200-999: three digits.
-    const char code[3] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
-                          static_cast<char>('0' + status % 10)};
-    const std::string_view status_text(code, 3);
+    char code[3];  // ResponseWriter keeps status in 200-999
+    const std::string_view status_text = status_digits(status, code);
     auto& list = host_.field_scratch();
     list.clear();
     list.push_back({":status", status_text});

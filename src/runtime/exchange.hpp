@@ -22,6 +22,14 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
                                      std::string_view protocol);
 
 // What an HTTP/2 exchange needs from the session that owns the engine.
+// The three digits of a status (100-999) for :status, without formatting.
+inline std::string_view status_digits(int status, char (&out)[3]) noexcept {
+    out[0] = static_cast<char>('0' + status / 100 % 10);
+    out[1] = static_cast<char>('0' + status / 10 % 10);
+    out[2] = static_cast<char>('0' + status % 10);
+    return {out, 3};
+}
+
 class StreamHost {
 public:
     virtual Connection& connection() noexcept = 0;

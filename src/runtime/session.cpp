@@ -98,15 +98,15 @@ bool Session<Stream>::answer_quickly(const HeadersReceived& h) {
     head.fields = h.fields.subspan(regular);
     if (context_.is_metrics_request(head.method, head.path)) return false;
     QuickResponse r;
-    if (!context_.async_handler->quick(head, r)) return false;
+    // A status out of 200-999 is not an answer: the coroutine handler gets the request.
+    if (!context_.async_handler->quick(head, r) || r.status < 200 || r.status > 999) return false;
     const bool head_request = head.method == "HEAD";
     const bool file = r.file && !head_request && r.file.length() > 0;
     const std::string_view body = head_request || r.file ? std::string_view{} : r.body;
-    const char code[3] = {static_cast<char>('0' + r.status / 100 % 10), static_cast<char>('0' + r.status / 10 % 10),
-                          static_cast<char>('0' + r.status % 10)};
+    char code[3];
     auto& list = field_scratch_;
     list.clear();
-    list.push_back({":status", std::string_view(code, 3)});
+    list.push_back({":status", status_digits(r.status, code)});
     for (const auto& [n, v] : r.fields) list.push_back({n, v});
     const bool end = body.empty() && !file;
     context_.metrics.requests_h2++;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <system_error>
 #include <unordered_map>
 #include <cstdio>
 #include <ctime>
@@ -179,6 +180,12 @@ CachedFile::~CachedFile() {
     if (fd >= 0) ::close(fd);
 }
 
+FileRange CachedFile::range(std::uint64_t first, std::uint64_t length) const {
+    const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) throw std::system_error(errno, std::generic_category(), "dup");
+    return FileRange(copy, first, length);
+}
+
 namespace {
 
 // Heterogeneous lookup: a request's path finds its entry without a std::string made for it.
@@ -330,9 +337,7 @@ StaticResponse StaticFiles::serve(const StaticRequest& req) const {
         if (f->in_memory) {
             r.body = f->content.substr(static_cast<std::size_t>(first), static_cast<std::size_t>(length));
         } else {
-            const int fd = ::fcntl(f->fd, F_DUPFD_CLOEXEC, 0);  // the range owns its descriptor
-            if (fd < 0) return error_page(503, "Service Unavailable");
-            r.file = FileRange(fd, static_cast<std::uint64_t>(first), static_cast<std::uint64_t>(length));
+            r.file = f->range(static_cast<std::uint64_t>(first), static_cast<std::uint64_t>(length));
         }
     }
     return r;

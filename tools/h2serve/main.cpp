@@ -7,14 +7,13 @@
 //         [--handshake-timeout SECONDS] [--no-echo]
 //
 // A bad argument, a missing root or a port in use gives a one-line error and exit status 2.
-#include <fcntl.h>
-
 #include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
+#include <system_error>
 
 #include "h2/runtime/handler.hpp"
 #include "h2/runtime/server.hpp"
@@ -58,25 +57,34 @@ boost::asio::awaitable<void> echo(ServerRequest& req, ResponseWriter& res, std::
     co_await res.finish(std::move(trailers));
 }
 
-// The hot path, without a coroutine: a whole file (GET or HEAD without conditions or range)
-// straight from the file cache. Anything else goes to the coroutine handlers below.
-bool quick_file(const h2::runtime::StaticFiles& files, const h2::runtime::RequestHead& req,
-                h2::runtime::QuickResponse& res) {
+// The common case, a whole existing file (GET or HEAD without conditions or range): its cache
+// entry (head fields made once, small content in memory). Null otherwise: StaticFiles::serve
+// answers those (304, 206, 416, errors).
+template <class Request>
+std::shared_ptr<const h2::runtime::CachedFile> whole_file(const h2::runtime::StaticFiles& files, const Request& req) {
     if ((req.method != "GET" && req.method != "HEAD") || !req.field("if-none-match").empty() ||
         !req.field("if-modified-since").empty() || !req.field("range").empty()) {
-        return false;
+        return nullptr;
     }
     int status = 0;
-    auto f = files.lookup(req.path, status);
-    if (!f) return false;  // error pages: the coroutine path
+    return files.lookup(req.path, status);
+}
+
+// The hot path of HTTP/2, without a coroutine; anything else goes to the coroutine handlers.
+bool quick_file(const h2::runtime::StaticFiles& files, const h2::runtime::RequestHead& req,
+                h2::runtime::QuickResponse& res) {
+    auto f = whole_file(files, req);
+    if (!f) return false;
     res.status = 200;
     res.fields = f->fields;
     if (f->in_memory) {
         res.body = f->content;
     } else if (req.method == "GET" && f->size > 0) {
-        const int fd = ::fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
-        if (fd < 0) return false;
-        res.file = h2::runtime::FileRange(fd, 0, f->size);
+        try {
+            res.file = f->range(0, f->size);
+        } catch (const std::system_error&) {
+            return false;  // no descriptor left: the coroutine path answers (500)
+        }
     }
     res.keep = std::move(f);
     return true;
@@ -84,27 +92,19 @@ bool quick_file(const h2::runtime::StaticFiles& files, const h2::runtime::Reques
 
 // Static files: error pages from memory, file bodies as sendfile-style DATA.
 boost::asio::awaitable<void> serve_file(const h2::runtime::StaticFiles& files, ServerRequest& req, ResponseWriter& res) {
-    const bool head = req.method == "HEAD";
-    if ((head || req.method == "GET") && req.field("if-none-match").empty() && req.field("if-modified-since").empty() &&
-        req.field("range").empty()) {
-        // The common case, a whole file: its head and (small) content come from the file
-        // cache, nothing is copied but into the connection's output.
-        int status = 0;
-        if (const auto f = files.lookup(req.path, status)) {
-            const bool empty = head || f->size == 0;
-            co_await res.write_head(200, std::span<const h2::runtime::FieldView>(f->fields), empty && f->in_memory);
-            if (f->in_memory) {
-                if (!empty) {
-                    co_await res.write(f->content);
-                    co_await res.finish();
-                }
-                co_return;
+    if (const auto f = whole_file(files, req)) {
+        // Head and (small) content from the file cache, copied only into the connection.
+        const bool empty = req.method == "HEAD" || f->size == 0;
+        co_await res.write_head(200, std::span<const h2::runtime::FieldView>(f->fields), empty && f->in_memory);
+        if (f->in_memory) {
+            if (!empty) {
+                co_await res.write(f->content);
+                co_await res.finish();
             }
-            const int fd = ::fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
-            if (fd < 0) throw std::system_error(errno, std::generic_category(), "dup");
-            co_await res.send_file(h2::runtime::FileRange(fd, 0, f->size));
             co_return;
         }
+        co_await res.send_file(f->range(0, f->size));
+        co_return;
     }
     h2::runtime::StaticResponse s = files.serve({req.method, req.path, req.field("if-none-match"),
                                                  req.field("if-modified-since"), req.field("range")});

@@ -81,6 +81,10 @@ struct CachedFile {
     // (views into this object).
     std::vector<FieldView> fields;
 
+    // A range of the file (not in memory) with a descriptor of its own (a dup of `fd`);
+    // throws std::system_error when no descriptor is left.
+    FileRange range(std::uint64_t first, std::uint64_t length) const;
+
     // For revalidation.
     std::uint64_t device = 0, inode = 0;
     std::int64_t mtime_ns = 0;
