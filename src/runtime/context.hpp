@@ -27,6 +27,15 @@ struct SessionContext {
     bool is_metrics_request(std::string_view method, std::string_view path) const noexcept {
         return !options.metrics_path.empty() && path == options.metrics_path && (method == "GET" || method == "HEAD");
     }
+    // A request served: counted by protocol ("HTTP/2" or "HTTP/1.1"); with a response
+    // (status != 0) counted by class and written to the access log.
+    void served(std::string_view protocol, std::string_view peer, std::string_view method, std::string_view path,
+                int status, std::uint64_t octets) const {
+        (protocol == "HTTP/2" ? metrics.requests_h2 : metrics.requests_h1)++;
+        if (status == 0) return;
+        metrics.response(status, octets);
+        if (access_log) access_log->write(peer, method, path, protocol, status, octets);
+    }
 };
 
 // The answer of the synchronous handler to a complete request: the metrics page at

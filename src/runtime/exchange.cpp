@@ -42,14 +42,8 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
         }
         if (!answered) io.abort();
     }
-    (protocol == "HTTP/2" ? context.metrics.requests_h2 : context.metrics.requests_h1)++;
-    if (response.head_sent()) {
-        context.metrics.response(response.status(), response.body_octets());
-        if (context.access_log) {
-            context.access_log->write(request.peer, request.method, request.path, protocol, response.status(),
-                                      response.body_octets());
-        }
-    }
+    context.served(protocol, request.peer, request.method, request.path, response.head_sent() ? response.status() : 0,
+                   response.body_octets());
 }
 
 H2Exchange::H2Exchange(StreamHost& host, StreamId id, const asio::any_io_executor& executor)
@@ -128,11 +122,7 @@ asio::awaitable<std::span<const std::uint8_t>> H2Exchange::read_body() {
 asio::awaitable<void> H2Exchange::write_head(int status, std::span<const FieldView> fields, bool end) {
     check();
     char code[3];  // ResponseWriter keeps status in 200-999
-    const std::string_view status_text = status_digits(status, code);
-    auto& list = host_.field_scratch();
-    list.clear();
-    list.push_back({":status", status_text});
-    for (const auto& [n, v] : fields) list.push_back({n, v});
+    const auto& list = head_fields(host_.field_scratch(), status, fields, code);
     if (host_.connection().submit_response(id_, list, end) != SubmitError::none) gone_ = true;
     check();
     host_.wake();

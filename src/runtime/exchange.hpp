@@ -30,6 +30,16 @@ inline std::string_view status_digits(int status, char (&out)[3]) noexcept {
     return {out, 3};
 }
 
+// `list` made the header list of a response: :status, then `fields` (views: `code` and the
+// fields must outlive its use).
+inline std::vector<hpack::HeaderField>& head_fields(std::vector<hpack::HeaderField>& list, int status,
+                                                    std::span<const FieldView> fields, char (&code)[3]) {
+    list.clear();
+    list.push_back({":status", status_digits(status, code)});
+    for (const auto& [n, v] : fields) list.push_back({n, v});
+    return list;
+}
+
 class StreamHost {
 public:
     virtual Connection& connection() noexcept = 0;

@@ -49,10 +49,8 @@ Response answer(const SessionContext& context, const Request& request, std::stri
             resp = Response{500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n", {}, {}};
         }
     }
-    (protocol == "HTTP/2" ? context.metrics.requests_h2 : context.metrics.requests_h1)++;
-    const std::uint64_t octets = resp.file ? resp.file.length() : resp.body.size();
-    context.metrics.response(resp.status, octets);
-    if (context.access_log) context.access_log->write(peer, request.method, request.path, protocol, resp.status, octets);
+    context.served(protocol, peer, request.method, request.path, resp.status,
+                   resp.file ? resp.file.length() : resp.body.size());
     return resp;
 }
 
@@ -104,15 +102,9 @@ bool Session<Stream>::answer_quickly(const HeadersReceived& h) {
     const bool file = r.file && !head_request && r.file.length() > 0;
     const std::string_view body = head_request || r.file ? std::string_view{} : r.body;
     char code[3];
-    auto& list = field_scratch_;
-    list.clear();
-    list.push_back({":status", status_digits(r.status, code)});
-    for (const auto& [n, v] : r.fields) list.push_back({n, v});
+    const auto& list = head_fields(field_scratch_, r.status, r.fields, code);
     const bool end = body.empty() && !file;
-    context_.metrics.requests_h2++;
-    const std::uint64_t octets = file ? r.file.length() : body.size();
-    context_.metrics.response(r.status, octets);
-    if (context_.access_log) context_.access_log->write(peer_, head.method, head.path, "HTTP/2", r.status, octets);
+    context_.served("HTTP/2", peer_, head.method, head.path, r.status, file ? r.file.length() : body.size());
     if (conn_.submit_response(h.stream, list, end) != SubmitError::none || end) return true;
     if (file) {
         files_.push_back({h.stream, std::move(r.file), 0, false, Clock::now()});
