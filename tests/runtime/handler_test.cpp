@@ -8,6 +8,7 @@
 
 #include "h2/runtime/handler.hpp"
 #include "h2/runtime/server.hpp"
+#include "running_server.hpp"
 #include "socket_client.hpp"
 
 namespace h2::test {
@@ -18,46 +19,6 @@ using runtime::FieldVector;
 using runtime::ResponseWriter;
 using runtime::ServerRequest;
 using namespace std::chrono_literals;
-
-runtime::ServerOptions loopback() {
-    runtime::ServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.threads = 1;
-    o.log_level = runtime::LogLevel::error;
-    return o;
-}
-
-class RunningServer {
-public:
-    template <class Handler>
-    explicit RunningServer(Handler handler, runtime::ServerOptions options = loopback())
-        : server_(std::move(options), std::move(handler)) {
-        server_.listen();
-        thread_ = std::thread([this] { server_.run(); });
-    }
-    ~RunningServer() {
-        server_.stop();
-        thread_.join();
-    }
-    std::uint16_t port() const { return server_.port(); }
-
-private:
-    runtime::Server server_;
-    std::thread thread_;
-};
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer t(co_await asio::this_coro::executor);
-    t.expires_after(d);
-    co_await t.async_wait(asio::use_awaitable);
-}
-
-std::string pattern(std::size_t n) {
-    std::string s(n, '\0');
-    for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
-    return s;
-}
 
 // Raw HTTP/1.1: sends `request`, reads until the server closes or `done` is in the reply.
 std::string http1_exchange(std::uint16_t port, const std::string& request, const std::string& done) {

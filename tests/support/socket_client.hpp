@@ -22,8 +22,10 @@
 
 namespace h2::test {
 
-inline int connect_loopback(std::uint16_t port) {
+// `receive_buffer`: SO_RCVBUF set before connecting (0: the system's default).
+inline int connect_loopback(std::uint16_t port, int receive_buffer = 0) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0 && receive_buffer > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
@@ -46,8 +48,8 @@ public:
         std::optional<ErrorCode> reset;
     };
 
-    explicit SocketClient(std::uint16_t port, Config config = {})
-        : conn(Connection::client(config)), fd_(connect_loopback(port)) {}
+    explicit SocketClient(std::uint16_t port, Config config = {}, int receive_buffer = 0)
+        : conn(Connection::client(config)), fd_(connect_loopback(port, receive_buffer)) {}
     ~SocketClient() { close(); }
     SocketClient(const SocketClient&) = delete;
     SocketClient& operator=(const SocketClient&) = delete;
