@@ -32,6 +32,7 @@ std::string_view to_string(SubmitError e) noexcept {
         case SubmitError::connection_closed: return "connection closed";
         case SubmitError::push_disabled: return "server push disabled by the client";
         case SubmitError::wrong_role: return "not allowed in this role";
+        case SubmitError::output_pending: return "output is pending: write it first";
     }
     return "?";
 }

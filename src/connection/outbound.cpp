@@ -12,9 +12,6 @@ using stream::Input;
 using stream::State;
 
 namespace {
-// DATA is framed only up to this much pending output: the rest waits in stream buffers, where
-// flow control and priorities still apply.
-constexpr std::size_t kOutputBatch = 64 * 1024;
 constexpr std::string_view kClientMagic = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 }  // namespace
 
@@ -181,9 +178,11 @@ Connection::DataReservation Connection::reserve_data(StreamId id, std::uint32_t 
     stream::Stream* s = find(id);
     if (!s) return fail(SubmitError::no_such_stream);
     if (!s->headers_sent || s->pending_open || !stream::can_send_data(s->state) || s->buffered() > 0 ||
-        s->end_stream_pending || s->trailers_pending) {
+        s->external_pending > 0 || s->end_stream_pending || s->trailers_pending) {
         return fail(SubmitError::wrong_state);
     }
+    // The header goes right after what was written: nothing may be pending.
+    if (frozen_head_ < frozen_.size() || !out_.empty()) return fail(SubmitError::output_pending);
     if (error) *error = SubmitError::none;
     const std::int64_t window = std::min(s->send_window.available(), send_window_.available());
     const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::int64_t>(
@@ -242,7 +241,7 @@ SubmitError Connection::submit_trailers(StreamId id, Fields fields) {
         !stream::can_send_data(s->state)) {
         return SubmitError::wrong_state;
     }
-    if (s->buffered() == 0) {
+    if (s->buffered() == 0 && s->external_pending == 0) {
         transition(*s, Input::send_headers);
         encode_headers(id, fields, true);
         finish_send(*s);
@@ -266,7 +265,8 @@ std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> d
     stream::Stream* s = find(id);
     if (!s) return fail(SubmitError::no_such_stream);
     if ((!s->headers_sent && !s->pending_open) || s->end_stream_pending || s->trailers_pending ||
-        s->pending_end_stream || (!s->pending_open && !stream::can_send_data(s->state))) {
+        s->external_pending > 0 || s->pending_end_stream ||
+        (!s->pending_open && !stream::can_send_data(s->state))) {
         return fail(SubmitError::wrong_state);
     }
     if (error) *error = SubmitError::none;
@@ -284,10 +284,6 @@ std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> d
     if (n < data.size()) s->writable_wanted = true;
     if (s->has_output()) schedule(*s);
     return n;
-}
-
-bool Connection::any_stream_ready() const noexcept {
-    return std::any_of(ready_.begin(), ready_.end(), [](const auto& q) { return !q.empty(); });
 }
 
 SubmitError Connection::reset_stream(StreamId id, ErrorCode code) {
@@ -315,110 +311,6 @@ void Connection::grow_connection_window(std::uint32_t n) {
     if (size > frame::max_window_size) return;  // would overflow the peer's view (§6.9.1)
     receive_window_.resize(static_cast<std::uint32_t>(size));
     send_window_update(0, n);
-}
-
-// ---------------------------------------------------------------------------------------
-// The DATA scheduler (RFC 9218 §10): lower urgency first; within an urgency, incremental
-// streams take turns frame by frame, non-incremental ones go one after the other.
-
-void Connection::schedule(stream::Stream& s) {
-    if (s.scheduled || s.pending_open) return;
-    s.scheduled = true;
-    ready_[std::min<std::uint8_t>(s.urgency, 7)].push_back(s.id);
-}
-
-void Connection::fill_data() {
-    if (closed_) return;
-    std::size_t pending = out_.size() - out_head_;
-    if (pending >= kOutputBatch) return;
-    std::size_t budget = kOutputBatch - pending;
-    for (auto& queue : ready_) {
-        while (!queue.empty() && budget > 0) {
-            const StreamId id = queue.front();
-            queue.pop_front();
-            stream::Stream* s = find(id);
-            if (!s) continue;
-            s->scheduled = false;
-            if (!write_stream_output(*s, budget)) continue;
-            s->scheduled = true;
-            if (s->incremental) queue.push_back(id);
-            else queue.push_front(id);
-        }
-    }
-}
-
-// Writes one frame of the stream's output. Returns true if the stream can write more now.
-bool Connection::write_stream_output(stream::Stream& s, std::size_t& budget) {
-    const std::size_t buffered = s.buffered();
-    if (buffered > 0) {
-        const std::int64_t window = std::min(s.send_window.available(), send_window_.available());
-        if (window <= 0) return false;  // rescheduled by WINDOW_UPDATE or SETTINGS
-        const std::size_t n = std::min<std::size_t>(
-            {buffered, static_cast<std::size_t>(window), peer_.max_frame_size,
-             config_.max_data_frame_size, std::max<std::size_t>(budget, 1)});
-        const bool last = n == buffered && s.end_stream_pending && !s.trailers_pending;
-        frame::write_data(out_, s.id, {s.send_buffer.data() + s.send_offset, n}, last);
-        s.send_window.consume(static_cast<std::uint32_t>(n));
-        send_window_.consume(static_cast<std::uint32_t>(n));
-        counters_.data_octets_sent += n;
-        s.send_offset += n;
-        budget -= std::min(budget, n + frame::header_size);
-        if (s.send_offset == s.send_buffer.size()) {
-            s.send_buffer.clear();
-            s.send_offset = 0;
-        }
-        if (s.writable_wanted && s.buffered() <= config_.limits.max_buffered_data_per_stream / 2) {
-            s.writable_wanted = false;
-            emit(StreamWritable{s.id});
-        }
-        if (last) {
-            s.end_stream_pending = false;
-            finish_send(s);
-            return false;
-        }
-        return s.has_output();
-    }
-    if (s.trailers_pending) {
-        s.trailers_pending = false;
-        std::vector<hpack::HeaderField> fields;
-        for (const auto& [n, v] : s.trailers) fields.push_back({n, v});
-        transition(s, Input::send_headers);
-        encode_headers(s.id, fields, true);
-        finish_send(s);
-        return false;
-    }
-    if (s.end_stream_pending) {
-        s.end_stream_pending = false;
-        frame::write_data(out_, s.id, {}, true);
-        finish_send(s);
-    }
-    return false;
-}
-
-// ---------------------------------------------------------------------------------------
-// Output
-
-std::span<const std::uint8_t> Connection::pending_output() {
-    fill_data();
-    return {out_.data() + out_head_, out_.size() - out_head_};
-}
-
-void Connection::consume_output(std::size_t n) noexcept {
-    n = std::min(n, out_.size() - out_head_);
-    out_head_ += n;
-    reactive_octets_ -= std::min(reactive_octets_, n);
-    if (out_head_ == out_.size()) {
-        out_.clear();
-        out_head_ = 0;
-    } else if (out_head_ >= kOutputBatch && out_head_ * 2 >= out_.size()) {
-        out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_head_));
-        out_head_ = 0;
-    }
-}
-
-bool Connection::has_pending_output() const noexcept {
-    if (out_head_ < out_.size()) return true;
-    return !closed_ && any_stream_ready();
 }
 
 }  // namespace h2

@@ -203,10 +203,20 @@ public:
 #endif
         for (;;) {
             if (!engine_visible()) break;  // the local engine is not the server
-            const auto bytes = conn.pending_output();
-            if (bytes.empty()) break;
-            raw_.insert(raw_.end(), bytes.begin(), bytes.end());
-            conn.consume_output(bytes.size());
+            const auto batch = conn.pending_batch();
+            if (batch.octets.empty()) break;
+            // External payloads (submit_external_data) are the caller's to write: here each is
+            // its stream's letter ('a' + id % 26), repeated.
+            std::size_t at = 0;
+            for (const auto& x : batch.external) {
+                const std::size_t upto = x.offset - batch.consumed;
+                raw_.insert(raw_.end(), batch.octets.begin() + static_cast<std::ptrdiff_t>(at),
+                            batch.octets.begin() + static_cast<std::ptrdiff_t>(upto));
+                raw_.insert(raw_.end(), x.length, static_cast<std::uint8_t>('a' + x.stream % 26));
+                at = upto;
+            }
+            raw_.insert(raw_.end(), batch.octets.begin() + static_cast<std::ptrdiff_t>(at), batch.octets.end());
+            conn.consume_output(batch.octets.size());
         }
         std::span<const std::uint8_t> in(raw_);
         for (;;) {

@@ -83,6 +83,9 @@ struct Config {
     std::chrono::milliseconds ping_interval{0};
     // Largest DATA frame we write, besides the peer's SETTINGS_MAX_FRAME_SIZE.
     std::uint32_t max_data_frame_size = 16384;
+    // DATA is framed only up to this much output per batch (octets and external payloads):
+    // the rest waits in stream buffers, where flow control and priorities still apply.
+    std::uint32_t output_batch_size = 64 * 1024;
     // Client (Netty's StreamBufferingEncoder): requests beyond the peer's
     // SETTINGS_MAX_CONCURRENT_STREAMS are queued, not refused, and start when a stream closes
     // or the limit rises; a GOAWAY or the end of the connection fails them (StreamFailed).

@@ -51,6 +51,7 @@ enum class SubmitError : std::uint8_t {
     connection_closed,     // the connection failed or was closed
     push_disabled,         // the client disabled server push
     wrong_role,            // e.g. submit_request on a server
+    output_pending,        // reserve_data() while output is pending: write it first
 };
 
 std::string_view to_string(SubmitError e) noexcept;
@@ -123,10 +124,37 @@ public:
     // Events produced outside receive() (a stream became writable, closed, a timeout).
     void poll_events(std::vector<Event>& events);
 
-    // Output: octets to write, then how many were written.
+    // Output, as batches. pending_output() returns the unconsumed octets of the current batch;
+    // consume_output(n) says n of them were written. THE CONTRACT: the octets of a batch stay
+    // valid and unchanged until consume_output() has consumed all of them, whatever is
+    // submitted or received meanwhile: new frames go to a second buffer, which becomes the
+    // next batch once this one is consumed. So a runtime may keep a write of the batch in
+    // flight while its streams go on submitting. Debug builds assert that a batch is not
+    // modified while it is pending.
     std::span<const std::uint8_t> pending_output();
     void consume_output(std::size_t n) noexcept;
     bool has_pending_output() const noexcept;
+    // Octets waiting in both buffers, external payloads included (a runtime can stop reading
+    // from a peer that does not read what it is sent).
+    std::size_t buffered_output() const noexcept;
+
+    // The batch with its external payloads (submit_external_data()): the caller writes
+    // `octets`, inserting each external payload (`length` octets of `stream`'s external body,
+    // in the order they appear) at `offset` octets from the start of the batch. `consumed`
+    // octets of the batch were consumed already: an external payload at offset O goes after
+    // octets[O - consumed - 1]. A caller that submits external data must write batches this
+    // way (pending_output() alone would leave the payloads out).
+    struct ExternalPayload {
+        std::size_t offset = 0;
+        StreamId stream = 0;
+        std::uint32_t length = 0;
+    };
+    struct OutputBatch {
+        std::span<const std::uint8_t> octets;
+        std::span<const ExternalPayload> external;
+        std::size_t consumed = 0;
+    };
+    OutputBatch pending_batch();
 
     // Client: a new stream with a request header section. Returns the stream id, or 0 with
     // `error` set.
@@ -142,6 +170,12 @@ public:
     // follows when more can be taken). An empty `data` with end_stream ends the stream.
     std::size_t submit_data(StreamId id, std::span<const std::uint8_t> data, bool end_stream,
                             SubmitError* error = nullptr);
+    // A body whose octets the caller writes itself (a file by sendfile(2), a cached buffer):
+    // the next `length` octets of the stream's DATA, after anything submitted before. The
+    // scheduler frames them like any other DATA (RFC 9218 order, both windows, frame size);
+    // the payload of each such frame is listed in pending_batch().external for the caller
+    // to write at its place. With `end_stream` the last frame carries END_STREAM.
+    SubmitError submit_external_data(StreamId id, std::uint64_t length, bool end_stream);
     // RST_STREAM from us.
     SubmitError reset_stream(StreamId id, ErrorCode code);
     // Server push (RFC 9113 §8.4): PUSH_PROMISE on `associated` with the promised request;
@@ -257,7 +291,9 @@ private:
     void encode_headers(StreamId id, Fields fields, bool end_stream);
     void schedule(stream::Stream& s);
     void fill_data();
+    std::size_t data_frame_room(const stream::Stream& s, std::size_t budget) const noexcept;
     bool write_stream_output(stream::Stream& s, std::size_t& budget);
+    void check_frozen_batch() const noexcept;
     bool any_stream_ready() const noexcept;
     void send_window_update(StreamId id, std::uint32_t increment);
     bool apply_peer_settings(const frame::SettingsFrame& f);
@@ -313,8 +349,18 @@ private:
     flow::ReceiveWindow receive_window_;
     std::array<std::deque<StreamId>, 8> ready_;  // by urgency
 
+    // Output: frames are appended to out_ (with fill_external_, the payloads the caller
+    // supplies); pending_batch() swaps it with frozen_, the batch being written, which stays
+    // as it is until consumed. frozen_data_ and frozen_size_ let debug builds check that.
     std::vector<std::uint8_t> out_;
-    std::size_t out_head_ = 0;
+    std::vector<ExternalPayload> fill_external_;
+    std::size_t fill_external_octets_ = 0;
+    std::vector<std::uint8_t> frozen_;
+    std::size_t frozen_head_ = 0;
+    std::vector<ExternalPayload> frozen_external_;
+    std::size_t frozen_external_octets_ = 0;
+    const std::uint8_t* frozen_data_ = nullptr;
+    std::size_t frozen_size_ = 0;
     std::size_t reactive_octets_ = 0;  // control frames written in answer to the peer, unsent
 
     std::vector<Event>* events_ = nullptr;

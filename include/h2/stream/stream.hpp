@@ -34,6 +34,7 @@ struct Stream {
     bool pending_end_stream = false;
     std::vector<std::uint8_t> send_buffer;  // submitted DATA not yet framed
     std::size_t send_offset = 0;            // framed up to here
+    std::uint64_t external_pending = 0;     // DATA octets the caller supplies, not yet framed
     bool end_stream_pending = false;        // END_STREAM goes with the last buffered octet
     std::vector<std::pair<std::string, std::string>> trailers;  // sent after the data
     bool trailers_pending = false;
@@ -50,7 +51,9 @@ struct Stream {
     void reset(StreamId id);
 
     std::size_t buffered() const noexcept { return send_buffer.size() - send_offset; }
-    bool has_output() const noexcept { return buffered() > 0 || end_stream_pending || trailers_pending; }
+    bool has_output() const noexcept {
+        return buffered() > 0 || external_pending > 0 || end_stream_pending || trailers_pending;
+    }
 };
 
 }  // namespace h2::stream
