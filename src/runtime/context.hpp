@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "h2/connection/config.hpp"
+#include "h2/runtime/handler.hpp"
 #include "h2/runtime/server.hpp"
 #include "observability.hpp"
 
@@ -12,16 +13,15 @@ namespace h2::runtime {
 
 struct SessionContext {
     const ServerOptions& options;
-    const Handler& handler;               // used when async_handler is null
-    const AsyncHandler* async_handler;    // null: the synchronous handler
+    const AsyncHandler& async_handler;
     std::atomic<int>& live_sessions;      // across all workers, for the graceful drain
     Metrics& metrics;
     AccessLog* access_log;  // null: none
 
-    // The engine's configuration: coroutine handlers return flow-control credit as they read.
+    // The engine's configuration: handlers return flow-control credit as they read.
     Config engine_config() const {
         Config c = options.engine;
-        if (async_handler) c.auto_release = false;
+        c.auto_release = false;
         return c;
     }
     bool is_metrics_request(std::string_view method, std::string_view path) const noexcept {
@@ -37,11 +37,5 @@ struct SessionContext {
         if (access_log) access_log->write(peer, method, path, protocol, status, octets);
     }
 };
-
-// The answer of the synchronous handler to a complete request: the metrics page at
-// --metrics-path, else the handler's (an exception becomes a 500); counted, and logged to the
-// access log.
-Response answer(const SessionContext& context, const Request& request, std::string_view peer,
-                std::string_view protocol);
 
 }  // namespace h2::runtime

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "hop.hpp"
+
 namespace h2::runtime {
 
 asio::awaitable<void> serve_exchange(const SessionContext& context, ServerRequest& request, ExchangeIo& io,
@@ -14,7 +16,7 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
             FieldVector fields{{"content-type", "text/plain; version=0.0.4"}};
             co_await response.respond(200, std::move(fields), context.metrics.prometheus(context.live_sessions.load()));
         } else {
-            co_await context.async_handler->function(request, response);
+            co_await context.async_handler.function(request, response);
             if (!response.finished()) co_await response.finish();
         }
     } catch (...) {
@@ -46,126 +48,44 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
                    response.body_octets());
 }
 
-H2Exchange::H2Exchange(StreamHost& host, StreamId id, const asio::any_io_executor& executor)
-    : host_(host), id_(id), signal_(executor) {}
-
-void H2Exchange::on_data(std::span<const std::uint8_t> data, bool end_stream) {
-    if (end_stream) body_ended_ = true;
-    if (completed_ || gone_) {
-        // Nobody will read it: the credit goes back at once.
-        host_.connection().release_received_data(id_, static_cast<std::uint32_t>(data.size()));
-        host_.wake();
-        return;
-    }
-    pending_.append(reinterpret_cast<const char*>(data.data()), data.size());
-    signal_.cancel();
-}
-
-void H2Exchange::on_trailers(std::span<const hpack::HeaderField> fields) {
-    for (const auto& f : fields) request.trailers.emplace_back(f.name, f.value);
-    body_ended_ = true;
-    signal_.cancel();
-}
+H2Exchange::H2Exchange(HandleHost& host, StreamId id, const asio::any_io_executor& executor,
+                       std::chrono::seconds stall)
+    : StreamHandle(host, id, executor, stall) {}
 
 void H2Exchange::on_gone() noexcept {
-    gone_ = true;
-    signal_.cancel();
+    StreamHandle::on_gone();
+    if (cancelled_) return;
+    cancelled_ = true;
     cancel.emit(asio::cancellation_type::terminal);
 }
 
-void H2Exchange::complete() {
-    completed_ = true;
-    release_read();
-    if (!pending_.empty()) {
-        host_.connection().release_received_data(id_, static_cast<std::uint32_t>(pending_.size()));
-        host_.wake();
-        pending_.clear();
-    }
-}
-
-void H2Exchange::check() const {
-    if (gone_) throw boost::system::system_error(asio::error::connection_reset, "stream reset");
-}
-
-void H2Exchange::release_read() {
-    if (reading_.empty()) return;
-    host_.connection().release_received_data(id_, static_cast<std::uint32_t>(reading_.size()));
-    reading_.clear();
-    host_.wake();
-}
-
-asio::awaitable<bool> H2Exchange::wait() {
-    signal_.expires_after(host_.context().options.stream_stall_timeout);
-    const auto [ec] = co_await signal_.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return true;  // signalled (or cancelled: check() tells)
-    // SECURITY-PLAN SEC-15g: a stream that neither sends its body nor lets our response
-    // through is not held forever.
-    if (!gone_) {
-        host_.connection().reset_stream(id_, ErrorCode::cancel);
-        host_.wake();
-        gone_ = true;
-    }
-    co_return false;
-}
-
 asio::awaitable<std::span<const std::uint8_t>> H2Exchange::read_body() {
-    release_read();
-    while (pending_.empty() && !body_ended_) {
-        check();
-        co_await wait();
-    }
-    check();
-    std::swap(pending_, reading_);
-    co_return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(reading_.data()), reading_.size());
+    return on_executor(executor(), read_with_trailers());
+}
+
+// At the end of the body, its trailers (if any) become the request's.
+asio::awaitable<std::span<const std::uint8_t>> H2Exchange::read_with_trailers() {
+    const auto piece = co_await read();
+    if (piece.empty()) request.trailers = trailers();
+    co_return piece;
 }
 
 asio::awaitable<void> H2Exchange::write_head(int status, std::span<const FieldView> fields, bool end) {
-    check();
-    char code[3];  // ResponseWriter keeps status in 200-999
-    const auto& list = head_fields(host_.field_scratch(), status, fields, code);
-    if (host_.connection().submit_response(id_, list, end) != SubmitError::none) gone_ = true;
-    check();
-    host_.wake();
-    co_return;
+    return on_executor(executor(), send_head(status, FieldsRef{fields, nullptr}, end));
 }
 
 asio::awaitable<void> H2Exchange::write_body(std::span<const std::uint8_t> data, bool end) {
-    for (;;) {
-        check();
-        SubmitError error{};
-        const std::size_t taken = host_.connection().submit_data(id_, data, end, &error);
-        if (error != SubmitError::none) gone_ = true;
-        check();
-        data = data.subspan(taken);
-        host_.wake();
-        if (data.empty()) co_return;
-        co_await wait();  // StreamWritable, or a reset
-    }
+    return on_executor(executor(), send_data(data, end));
 }
 
 asio::awaitable<void> H2Exchange::write_file(FileRange file) {
-    check();
-    host_.send_file(id_, std::move(file));
-    host_.wake();
-    co_return;
+    auto source = std::make_shared<BodySource>();
+    source->file = std::move(file);
+    return on_executor(executor(), send_body(std::move(source)));
 }
 
 asio::awaitable<void> H2Exchange::write_trailers(const FieldVector& trailers) {
-    check();
-    auto& list = host_.field_scratch();
-    list.clear();
-    for (const auto& [n, v] : trailers) list.push_back({n, v});
-    if (host_.connection().submit_trailers(id_, list) != SubmitError::none) gone_ = true;
-    check();
-    host_.wake();
-    co_return;
-}
-
-void H2Exchange::abort() noexcept {
-    if (gone_) return;
-    gone_ = true;
-    host_.connection().reset_stream(id_, ErrorCode::internal_error);
-    host_.wake();
+    return on_executor(executor(), send_trailers(FieldsRef{{}, &trailers}));
 }
 
 }  // namespace h2::runtime

@@ -1,5 +1,6 @@
 #include "http1.hpp"
 
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -7,6 +8,7 @@
 #include <iostream>
 
 #include "exchange.hpp"
+#include "hop.hpp"
 
 namespace h2::runtime {
 
@@ -65,17 +67,6 @@ bool hop_by_hop(std::string_view n) {
            n == "upgrade" || n == "http2-settings" || n == "host" || n == "te";
 }
 
-Request to_request(const http::request<http::string_body>& r) {
-    Request q;
-    q.method = std::string(r.method_string());
-    q.scheme = "http";
-    q.path = std::string(r.target());
-    q.authority = std::string(r[http::field::host]);
-    for (const auto& f : r) q.fields.emplace_back(lower(f.name_string()), std::string(f.value()));
-    q.body = r.body();
-    return q;
-}
-
 bool expects_continue(const http::request<http::string_body>& r) {
     return r.version() == 11 && beast::iequals(r[http::field::expect], "100-continue");
 }
@@ -120,6 +111,30 @@ asio::awaitable<void> bounded_write(asio::steady_timer& timer, std::chrono::seco
     if (const auto [ec, n] = *r; ec) throw boost::system::system_error(ec);
 }
 
+// Writes `length` octets of `fd` from `offset` to a plain socket with sendfile(2); throws
+// timed_out when the socket accepts nothing for `timeout`.
+asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t length,
+                                  std::chrono::seconds timeout) {
+    off_t off = static_cast<off_t>(offset);
+    asio::steady_timer timer(socket.get_executor());
+    while (length > 0) {
+        const ssize_t n = ::sendfile(socket.native_handle(), fd, &off, length);
+        if (n > 0) {
+            length -= static_cast<std::uint64_t>(n);
+        } else if (n == 0) {
+            // The file shrank since it was opened: the response cannot be completed.
+            throw boost::system::system_error(EIO, boost::system::system_category(), "file truncated");
+        } else if (errno == EAGAIN || errno == EINTR) {
+            timer.expires_after(timeout);
+            auto r = co_await (socket.async_wait(asio::ip::tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable)) ||
+                               timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+            if (r.index() != 0) throw boost::system::system_error(asio::error::timed_out, "write stalled");
+        } else {
+            throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
+        }
+    }
+}
+
 // A file range as body octets: sendfile(2) on cleartext, pread(2) into a buffer on TLS.
 template <class Stream>
 asio::awaitable<void> write_file_octets(Stream& socket, asio::steady_timer& timer, std::chrono::seconds limit,
@@ -155,12 +170,18 @@ public:
     bool reusable() const noexcept { return keep_alive_ && !broken_; }
 
     asio::awaitable<std::span<const std::uint8_t>> read_body() override {
+        return on_executor(socket_.get_executor(), do_read_body());
+    }
+    asio::awaitable<std::span<const std::uint8_t>> do_read_body() {
         if (given_ || body_.empty()) co_return std::span<const std::uint8_t>{};
         given_ = true;
         co_return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(body_.data()), body_.size());
     }
 
     asio::awaitable<void> write_head(int status, std::span<const FieldView> fields, bool end) override {
+        return on_executor(socket_.get_executor(), do_write_head(status, fields, end));
+    }
+    asio::awaitable<void> do_write_head(int status, std::span<const FieldView> fields, bool end) {
         const bool bodiless = head_ || status == 204 || status == 304;
         bool has_length = false;
         std::string out = "HTTP/1.1 " + std::to_string(status) + " ";
@@ -188,6 +209,9 @@ public:
     }
 
     asio::awaitable<void> write_body(std::span<const std::uint8_t> data, bool end) override {
+        return on_executor(socket_.get_executor(), do_write_body(data, end));
+    }
+    asio::awaitable<void> do_write_body(std::span<const std::uint8_t> data, bool end) {
         if (head_) co_return;
         if (!chunked_) {
             if (!data.empty()) co_await send(asio::buffer(data.data(), data.size()));
@@ -203,6 +227,9 @@ public:
     }
 
     asio::awaitable<void> write_file(FileRange file) override {
+        return on_executor(socket_.get_executor(), do_write_file(std::move(file)));
+    }
+    asio::awaitable<void> do_write_file(FileRange file) {
         if (chunked_) co_await send(asio::buffer(chunk_size(file.length())));
         try {
             co_await write_file_octets(socket_, timer_, limit_, file);
@@ -217,6 +244,9 @@ public:
     }
 
     asio::awaitable<void> write_trailers(const FieldVector& trailers) override {
+        return on_executor(socket_.get_executor(), do_write_trailers(trailers));
+    }
+    asio::awaitable<void> do_write_trailers(const FieldVector& trailers) {
         if (!chunked_ || head_) co_return;  // no place for them without chunking: dropped
         std::string out = "0\r\n";
         for (const auto& [name, value] : trailers) out.append(name).append(": ").append(value).append("\r\n");
@@ -315,46 +345,18 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
         const auto remote = socket.lowest_layer().remote_endpoint(peer_error);
         const std::string peer = peer_error ? std::string() : remote.address().to_string();
         const bool head = req.method() == http::verb::head;
-        if (context.async_handler) {
-            auto& message = parser.get();
-            H1Exchange<Stream> exchange(socket, timer, write_limit, std::move(message.body()), head,
-                                        message.keep_alive(), message.version());
-            ServerRequest request(exchange);
-            request.method = std::string(message.method_string());
-            request.scheme = tls ? "https" : "http";
-            request.path = std::string(message.target());
-            request.authority = std::string(message[http::field::host]);
-            for (const auto& f : message) request.fields.emplace_back(lower(f.name_string()), std::string(f.value()));
-            request.peer = peer;
-            co_await serve_exchange(context, request, exchange, "HTTP/1.1");
-            if (!exchange.reusable()) co_return std::nullopt;
-            continue;
-        }
-        Response resp = answer(context, to_request(req), peer, "HTTP/1.1");
-        http::response<http::string_body> out{static_cast<http::status>(resp.status), req.version()};
-        for (const auto& [name, value] : resp.fields) out.set(name, value);
-        for (const auto& [name, value] : resp.trailers) out.set(name, value);  // no trailers without chunking: as fields
-        out.keep_alive(req.keep_alive());
-        if (!resp.file) {
-            // HEAD keeps the content-length the handler gave (that of the GET), with no body.
-            const bool has_length = out.count(http::field::content_length) > 0;
-            if (!has_length) out.content_length(resp.body.size());
-            if (!head) out.body() = std::move(resp.body);
-            http::response_serializer<http::string_body> sr{out};
-            if (head) {
-                co_await bounded_write(timer, write_limit, http::async_write_header(socket, sr, as_tuple));
-            } else {
-                // Piece by piece, so write_timeout bounds the time without progress, not the
-                // time a large body takes to a slow client.
-                while (!sr.is_done()) co_await bounded_write(timer, write_limit, http::async_write_some(socket, sr, as_tuple));
-            }
-        } else {
-            out.content_length(resp.file.length());
-            http::response_serializer<http::string_body> sr{out};
-            co_await bounded_write(timer, write_limit, http::async_write_header(socket, sr, as_tuple));
-            if (!head) co_await write_file_octets(socket, timer, write_limit, resp.file);
-        }
-        if (!req.keep_alive()) co_return std::nullopt;
+        auto& message = parser.get();
+        H1Exchange<Stream> exchange(socket, timer, write_limit, std::move(message.body()), head,
+                                    message.keep_alive(), message.version());
+        ServerRequest request(exchange);
+        request.method = std::string(message.method_string());
+        request.scheme = tls ? "https" : "http";
+        request.path = std::string(message.target());
+        request.authority = std::string(message[http::field::host]);
+        for (const auto& f : message) request.fields.emplace_back(lower(f.name_string()), std::string(f.value()));
+        request.peer = peer;
+        co_await serve_exchange(context, request, exchange, "HTTP/1.1");
+        if (!exchange.reusable()) co_return std::nullopt;
     }
 }
 

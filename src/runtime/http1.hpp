@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "h2/runtime/server.hpp"
-#include "session.hpp"
+#include "context.hpp"
+#include "write_plan.hpp"
 
 namespace h2::runtime {
 

@@ -3,14 +3,17 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
+#include <pthread.h>
+
 #include <atomic>
 #include <csignal>
 #include <iostream>
 #include <list>
+#include <stdexcept>
 #include <thread>
 
 #include "h2/runtime/handler.hpp"
-#include "session.hpp"
+#include "server_session.hpp"
 
 namespace h2::runtime {
 
@@ -62,21 +65,84 @@ std::unique_ptr<asio::ssl::context> make_tls_context(const ServerOptions& o) {
     return ctx;
 }
 
+// SIGPIPE blocked on this thread while the server runs on it: sendfile(2) to a socket the peer
+// closed raises it (sendmsg has MSG_NOSIGNAL; sendfile has no such flag), and its default
+// action ends the process. Nothing process-wide changes: at the end a SIGPIPE left pending
+// for the thread is consumed and the thread's mask restored.
+class SigpipeBlocked {
+public:
+    SigpipeBlocked() noexcept {
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, &old_);
+    }
+    ~SigpipeBlocked() {
+        sigset_t pending;
+        sigpending(&pending);
+        if (sigismember(&pending, SIGPIPE) && !sigismember(&old_, SIGPIPE)) {
+            sigset_t pipe;
+            sigemptyset(&pipe);
+            sigaddset(&pipe, SIGPIPE);
+            const timespec now{0, 0};
+            while (sigtimedwait(&pipe, nullptr, &now) == SIGPIPE) {
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    SigpipeBlocked(const SigpipeBlocked&) = delete;
+    SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+private:
+    sigset_t old_;
+};
+
+// The synchronous Handler as a coroutine handler: the body is read whole first (above
+// max_request_body: 413), then the handler's Response is written.
+AsyncHandler synchronous(Handler handler, std::size_t max_body) {
+    return AsyncHandler([handler = std::move(handler), max_body](ServerRequest& req,
+                                                                ResponseWriter& res) -> asio::awaitable<void> {
+        Request r{req.method, req.scheme, req.authority, req.path, req.fields, {}};
+        bool too_large = false;
+        try {
+            r.body = co_await req.body.read_all(max_body);
+        } catch (const std::length_error&) {
+            too_large = true;
+        }
+        if (too_large) {
+            FieldVector fields{{"content-type", "text/plain"}};
+            co_await res.respond(413, std::move(fields), "413 Content Too Large\n");
+            co_return;
+        }
+        Response resp = handler(r);
+        if (resp.file) {
+            co_await res.write_head(resp.status, std::move(resp.fields));
+            co_await res.send_file(std::move(resp.file));
+        } else if (resp.trailers.empty()) {
+            co_await res.respond(resp.status, std::move(resp.fields), resp.body);
+        } else {
+            co_await res.write_head(resp.status, std::move(resp.fields));
+            co_await res.write(resp.body);
+            co_await res.finish(std::move(resp.trailers));
+        }
+    });
+}
+
 struct Server::Impl {
     ServerOptions options;
-    Handler handler;
-    std::optional<AsyncHandler> async_handler;
+    AsyncHandler handler;
     std::atomic<int> live_sessions{0};
     Metrics metrics;
     std::unique_ptr<AccessLog> access_log;
-    SessionContext context{options, handler, async_handler ? &*async_handler : nullptr, live_sessions, metrics, nullptr};
+    SessionContext context{options, handler, live_sessions, metrics, nullptr};
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<asio::ssl::context> tls;
     std::uint16_t port = 0;
     std::uint16_t tls_port = 0;
 
-    Impl(ServerOptions o, Handler h, std::optional<AsyncHandler> a)
-        : options(std::move(o)), handler(std::move(h)), async_handler(std::move(a)) {}
+    std::atomic<bool> shutting_down{false};
+
+    Impl(ServerOptions o, AsyncHandler h) : options(std::move(o)), handler(std::move(h)) {}
 
     asio::awaitable<void> accept(Worker& w, bool secure) {
         tcp::acceptor& acceptor = secure ? w.tls_acceptor : w.acceptor;
@@ -86,11 +152,11 @@ struct Server::Impl {
             if (ec) continue;  // e.g. EMFILE: keep serving the others
             w.sessions.remove_if([](const std::weak_ptr<SessionBase>& s) { return s.expired(); });
             if (secure) {
-                auto session = std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *tls), context);
+                auto session = std::make_shared<ServerSession<TlsStream>>(TlsStream(std::move(socket), *tls), context);
                 w.sessions.push_back(session);
                 asio::co_spawn(w.io, session->run(), asio::detached);
             } else {
-                auto session = std::make_shared<Session<tcp::socket>>(std::move(socket), context);
+                auto session = std::make_shared<ServerSession<tcp::socket>>(std::move(socket), context);
                 w.sessions.push_back(session);
                 asio::co_spawn(w.io, session->run(), asio::detached);
             }
@@ -99,14 +165,22 @@ struct Server::Impl {
 
     bool idle() const { return live_sessions.load() == 0; }
 
-    asio::awaitable<void> drain() {
-        const auto end = std::chrono::steady_clock::now() + options.drain_timeout;
+    asio::awaitable<void> drain(std::chrono::milliseconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
         asio::steady_timer timer(co_await asio::this_coro::executor);
         while (std::chrono::steady_clock::now() < end && !idle()) {
             timer.expires_after(std::chrono::milliseconds(50));
             co_await timer.async_wait(asio::use_awaitable);
         }
         for (auto& w : workers) w->io.stop();
+    }
+
+    // Closes the listeners, sends GOAWAY on every connection, and stops once they are done
+    // or `timeout` passed. From any thread; once.
+    void shutdown(std::chrono::milliseconds timeout) {
+        if (shutting_down.exchange(true) || workers.empty()) return;
+        stop_gracefully();
+        asio::co_spawn(workers.front()->io, drain(timeout), asio::detached);
     }
 
     void stop_gracefully() {
@@ -123,11 +197,13 @@ struct Server::Impl {
     }
 };
 
-Server::Server(ServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::nullopt)) {}
+Server::Server(ServerOptions options, Handler handler) {
+    const std::size_t limit = options.max_request_body;
+    impl_ = std::make_unique<Impl>(std::move(options), synchronous(std::move(handler), limit));
+}
 
 Server::Server(ServerOptions options, AsyncHandler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), Handler{}, std::move(handler))) {}
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
 Server::~Server() = default;
 
@@ -174,27 +250,36 @@ std::uint16_t Server::port() const noexcept { return impl_->port; }
 std::uint16_t Server::tls_port() const noexcept { return impl_->tls_port; }
 
 void Server::run() {
-    // sendfile(2) to a socket the peer has closed raises SIGPIPE, whose default action ends
-    // the process; the error comes back as EPIPE instead (Asio's own sends use MSG_NOSIGNAL).
-    std::signal(SIGPIPE, SIG_IGN);
+    if (impl_->workers.empty()) throw std::logic_error("Server::run() before listen()");
     auto& first = *impl_->workers.front();
-    asio::signal_set signals(first.io, SIGINT, SIGTERM);
-    signals.async_wait([this, &first](const boost::system::error_code& ec, int) {
-        if (ec) return;
-        impl_->stop_gracefully();
-        // Stop as soon as the last connection is done, or at the drain timeout.
-        asio::co_spawn(first.io, impl_->drain(), asio::detached);
-    });
+    std::optional<asio::signal_set> signals;
+    if (impl_->options.handle_signals) {
+        signals.emplace(first.io, SIGINT, SIGTERM);
+        signals->async_wait([this](const boost::system::error_code& ec, int) {
+            if (!ec) impl_->shutdown(impl_->options.drain_timeout);
+        });
+    }
     for (auto& w : impl_->workers) {
         asio::co_spawn(w->io, impl_->accept(*w, false), asio::detached);
         if (impl_->tls) asio::co_spawn(w->io, impl_->accept(*w, true), asio::detached);
     }
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
-        threads.emplace_back([&w = *impl_->workers[i]] { w.io.run(); });
+        threads.emplace_back([&w = *impl_->workers[i]] {
+            const SigpipeBlocked blocked;
+            w.io.run();
+        });
     }
-    first.io.run();
+    {
+        const SigpipeBlocked blocked;
+        first.io.run();
+    }
     for (auto& t : threads) t.join();
+}
+
+void Server::shutdown(std::chrono::milliseconds timeout) {
+    if (impl_->workers.empty()) return;
+    asio::post(impl_->workers.front()->io, [this, timeout] { impl_->shutdown(timeout); });
 }
 
 void Server::stop() {

@@ -13,21 +13,6 @@
 
 namespace h2::runtime {
 
-FileRange::FileRange(FileRange&& o) noexcept : fd_(o.fd_), offset_(o.offset_), length_(o.length_) { o.fd_ = -1; }
-FileRange& FileRange::operator=(FileRange&& o) noexcept {
-    if (this != &o) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = o.fd_;
-        offset_ = o.offset_;
-        length_ = o.length_;
-        o.fd_ = -1;
-    }
-    return *this;
-}
-FileRange::~FileRange() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
 namespace {
 
 std::atomic<std::uint64_t> next_id{1};  // StaticFiles instances, for the file cache

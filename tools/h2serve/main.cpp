@@ -17,6 +17,7 @@
 
 #include "h2/runtime/handler.hpp"
 #include "h2/runtime/server.hpp"
+#include "h2/runtime/static_files.hpp"
 
 namespace {
 
@@ -182,6 +183,7 @@ int main(int argc, char** argv) {
                 return serve_file(files, req, res);
             },
             [&](const RequestHead& req, QuickResponse& res) { return quick_file(files, req, res); });
+        options.handle_signals = true;  // SIGINT/SIGTERM: graceful shutdown
         Server server(options, std::move(handler));
         server.listen();
         std::cout << "listening on http://" << options.host << ":" << server.port() << " (h2c, http/1.1)" << std::endl;

@@ -208,6 +208,11 @@ public:
     void submit_ping(const std::array<std::uint8_t, 8>& opaque_data);
     // Smoothed round-trip time of answered pings (0 until one was answered).
     std::chrono::nanoseconds round_trip_time() const noexcept { return rtt_; }
+    // When the oldest PING still unanswered was sent (a keepalive's sign of a dead peer).
+    std::optional<Clock::time_point> oldest_unanswered_ping() const noexcept {
+        if (pings_.empty()) return std::nullopt;
+        return pings_.front().sent;
+    }
 
     // GOAWAY now, with `code` and `debug` as debug data. No stream is opened after it; with
     // an error code the connection is done.

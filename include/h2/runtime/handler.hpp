@@ -36,7 +36,7 @@
 #include <utility>
 
 #include "h2/hpack/field.hpp"
-#include "h2/runtime/static_files.hpp"
+#include "h2/runtime/fields.hpp"
 
 namespace h2::runtime {
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "h2/connection/config.hpp"
-#include "h2/runtime/static_files.hpp"
+#include "h2/runtime/fields.hpp"
 
 namespace h2::runtime {
 
@@ -61,7 +61,10 @@ struct ServerOptions {
     // whole request header, and between octets of a body.
     std::chrono::seconds idle_timeout{20};
     std::chrono::seconds handshake_timeout{10};
-    std::chrono::seconds drain_timeout{10};
+    std::chrono::seconds drain_timeout{10};  // the graceful shutdown on a signal
+    // SIGINT and SIGTERM shut the server down gracefully (drain_timeout). Off: the
+    // application's signals are its own (h2serve turns it on).
+    bool handle_signals = false;
     // A write that makes no progress for this long ends the connection (a peer that stopped
     // reading); a response blocked on flow control for stream_stall_timeout is reset (CANCEL).
     std::chrono::seconds write_timeout{30};
@@ -85,8 +88,15 @@ public:
     // The ports actually bound (useful with port 0); tls_port() is 0 without TLS.
     std::uint16_t port() const noexcept;
     std::uint16_t tls_port() const noexcept;
-    // Runs until stop() or SIGINT/SIGTERM (graceful: GOAWAY, drain, close).
+    // Runs the workers on this thread and N-1 others until the server stops: stop(),
+    // shutdown() done, or (with handle_signals) SIGINT/SIGTERM. SIGPIPE is blocked on the
+    // server's threads while they run (sendfile(2) raises it); nothing process-wide changes.
     void run();
+    // Graceful: closes the listeners, sends GOAWAY on every connection (RFC 9113 §6.8), lets
+    // the streams in flight finish, and stops once every connection is done or `timeout`
+    // passed; run() then returns. Callable from any thread.
+    void shutdown(std::chrono::milliseconds timeout);
+    // Stops at once: connections are dropped where they are. Callable from any thread.
     void stop();
 
 private:

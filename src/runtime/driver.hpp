@@ -1,0 +1,150 @@
+// The connection driver (internal header): the one owner of an h2::Connection, for both
+// roles. One coroutine (run()) is the only caller of the engine. It loops:
+//
+//   1. results of the read and the write in flight (receive(); consume_output()),
+//   2. the commands queued by stream handles (heads, data, trailers, bodies, resets, credit),
+//   3. timers: the engine's, handshake, idle, write progress, stalled bodies, keepalive,
+//   4. events (to handles, or to the role's policy: a server starts handlers on requests),
+//   5. the next batch of output to the socket, and the next read,
+//
+// then waits until a read or write completes, a handle queues a command, or a deadline
+// passes. The batch being written stays unchanged in the engine until it is consumed (the
+// engine's output contract), so writes and submissions overlap safely.
+#pragma once
+
+#include <boost/asio.hpp>
+
+#include <chrono>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+#include "h2/connection/connection.hpp"
+#include "stream_handle.hpp"
+#include "write_plan.hpp"
+
+namespace h2::runtime {
+
+using Clock = std::chrono::steady_clock;
+
+struct DriverOptions {
+    // From the start of the connection until the peer's first SETTINGS (covers the TLS
+    // handshake and the preface too: the deadline is computed once, when the socket opens).
+    Clock::time_point handshake_deadline = Clock::time_point::max();
+    std::chrono::seconds idle_timeout{20};           // no stream open: GOAWAY(NO_ERROR)
+    std::chrono::seconds write_timeout{30};          // a write without progress: close
+    std::chrono::seconds stream_stall_timeout{60};   // a body that does not move: RST_STREAM(CANCEL)
+    // A PING this often once the connection is idle for it (0: never); a PING unanswered for
+    // keepalive_timeout closes the connection.
+    std::chrono::seconds keepalive_interval{0};
+    std::chrono::seconds keepalive_timeout{20};
+    // Stop reading while this much output waits for a peer that does not read.
+    std::size_t max_buffered_output = 1u << 20;
+};
+
+// What the role adds to the driver: the server starts handlers, the client completes requests.
+class DriverPolicy {
+public:
+    // A request (server), response or 1xx (client), or push promise fields; trailers are the
+    // driver's (they go to the stream's handle).
+    virtual void on_headers(const HeadersReceived& h) = 0;
+    // Everything else the driver does not consume (settings, GOAWAY, PING ACKs, ...).
+    virtual void on_event(const Event&) {}
+    virtual void on_stream_reset(const StreamReset&) {}
+    virtual void on_connection_error(const ConnectionError&) {}
+    // Commands a policy queues of its own (client: new requests), applied with the handles'.
+    virtual void apply_commands() {}
+
+protected:
+    ~DriverPolicy() = default;
+};
+
+template <class Socket>
+class Driver final : public HandleHost {
+public:
+    static constexpr bool tls = !std::is_same_v<Socket, boost::asio::ip::tcp::socket>;
+
+    Driver(Socket& socket, Connection conn, DriverPolicy& policy, const DriverOptions& options);
+    Driver(const Driver&) = delete;
+    Driver& operator=(const Driver&) = delete;
+
+    // The owner's loop, until the connection is done; `first` are octets read before (the
+    // preface, or what followed an HTTP/1.1 upgrade). Closes the socket at the end.
+    boost::asio::awaitable<void> run(std::span<const std::uint8_t> first);
+
+    // For the policy (from its callbacks, on the owner's turn only).
+    Connection& connection() noexcept { return conn_; }
+    void attach(std::shared_ptr<StreamHandle> handle);
+    // The rest of a stream's body from `source`, DATA framed by the engine's scheduler.
+    // False when the stream cannot send (it was reset meanwhile).
+    bool send_body(StreamId id, std::shared_ptr<BodySource> source);
+    std::vector<hpack::HeaderField>& field_scratch() noexcept { return field_scratch_; }
+    const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
+
+    // From the owner's executor: GOAWAY gracefully (RFC 9113 §6.8), finish the streams.
+    void request_shutdown();
+    void wake() noexcept;
+    void queue(std::shared_ptr<StreamHandle> h) override;
+
+private:
+    void step();
+    bool finished() const noexcept;
+    boost::asio::awaitable<void> wait();
+    Clock::time_point next_deadline(Clock::time_point now) const noexcept;
+    void take_io_results(Clock::time_point now);
+    void receive(std::span<const std::uint8_t> octets);
+    void on_timers(Clock::time_point now);
+    void reap_stalled_bodies(Clock::time_point now);
+    void apply_queued();
+    void apply(StreamHandle& h);
+    void apply_command(StreamHandle& h);
+    bool dispatch_pending_events();
+    void dispatch(const Event& e);
+    void drop_stream(StreamId id, bool reset);
+    StreamHandle* find_handle(StreamId id) noexcept;
+    const std::shared_ptr<BodySource>& source_of(StreamId id);
+    bool start_write(Clock::time_point now);
+    bool continue_write(Clock::time_point now);
+    void write_tls();
+    void finish_write();
+    void start_read();
+    void close_socket() noexcept;
+    void end_streams() noexcept;
+
+    Socket& socket_;
+    Connection conn_;
+    DriverPolicy& policy_;
+    DriverOptions options_;
+    boost::asio::any_io_executor executor_;
+    boost::asio::steady_timer wake_;
+    bool notified_ = false;
+    bool waiting_ = false;
+
+    std::vector<std::uint8_t> read_buffer_;
+    bool read_in_flight_ = false, read_done_ = false;
+    boost::system::error_code read_error_;
+    std::size_t read_size_ = 0;
+
+    WritePlan plan_;
+    std::vector<std::uint8_t> tls_buffer_;
+    std::span<const std::uint8_t> tls_rest_;  // TLS: what the write in flight still has to write
+    bool write_in_flight_ = false, write_done_ = false;
+    boost::system::error_code write_error_;
+    std::size_t write_size_ = 0;      // engine octets of the batch being written
+    std::size_t write_size_tls_ = 0;  // TLS: what the last write_some took
+    Clock::time_point write_progress_{};
+
+    std::vector<std::shared_ptr<StreamHandle>> handles_;  // a few (at most the stream limit)
+    std::vector<std::shared_ptr<StreamHandle>> queued_;
+    std::vector<std::shared_ptr<StreamHandle>> applying_;
+    std::vector<std::pair<StreamId, std::shared_ptr<BodySource>>> sources_;
+    std::vector<Event> events_;
+    std::vector<hpack::HeaderField> field_scratch_;
+
+    Clock::time_point last_activity_{};
+    bool settings_received_ = false;
+    bool shutdown_requested_ = false;
+    bool fatal_ = false;  // stop now: the socket failed, a deadline passed
+};
+
+}  // namespace h2::runtime

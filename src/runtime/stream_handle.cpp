@@ -1,0 +1,183 @@
+#include "stream_handle.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+namespace h2::runtime {
+
+namespace asio = boost::asio;
+
+StreamHandle::StreamHandle(HandleHost& host, StreamId id, const asio::any_io_executor& executor,
+                           std::chrono::seconds stall_timeout)
+    : host_(&host), id_(id), executor_(executor), stall_timeout_(stall_timeout), read_signal_(executor),
+      write_signal_(executor) {}
+
+void StreamHandle::check() const {
+    if (gone_) throw boost::system::system_error(asio::error::connection_reset, "stream reset");
+}
+
+void StreamHandle::enqueue() {
+    if (host_ && !queued) {
+        queued = true;
+        host_->queue(shared_from_this());
+    }
+}
+
+asio::awaitable<bool> StreamHandle::wait(asio::steady_timer& signal) {
+    signal.expires_after(stall_timeout_);
+    const auto [ec] = co_await signal.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return ec == asio::error::operation_aborted;  // signalled; else the stall timeout passed
+}
+
+void StreamHandle::release_read() noexcept {
+    if (reading_.empty()) return;
+    if (host_) release_ += static_cast<std::uint32_t>(reading_.size());
+    reading_.clear();
+    if (release_ > 0) enqueue();
+}
+
+asio::awaitable<std::span<const std::uint8_t>> StreamHandle::read() {
+    release_read();
+    while (inbound_.empty() && !inbound_ended_) {
+        check();
+        // SECURITY-PLAN SEC-15g: a body that does not come is not waited for forever.
+        const bool signalled = co_await wait(read_signal_);
+        if (!signalled) reset(ErrorCode::cancel);
+    }
+    check();
+    std::swap(inbound_, reading_);
+    co_return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(reading_.data()), reading_.size());
+}
+
+asio::awaitable<void> StreamHandle::submit(Command c) {
+    check();
+    if (!host_) throw boost::system::system_error(asio::error::not_connected, "stream already closed");
+    command_ = std::move(c);
+    command_pending_ = true;
+    enqueue();
+    // The command holds views into the caller's frame: it must not outlive this call.
+    struct Withdraw {
+        StreamHandle& h;
+        ~Withdraw() {
+            if (!h.command_pending_) return;
+            const bool partly_taken = h.command_.kind == Command::Kind::data;
+            h.command_ = {};
+            h.command_pending_ = false;
+            if (partly_taken) h.reset(ErrorCode::cancel);  // the body is broken off
+        }
+    } withdraw{*this};
+    while (command_pending_) {
+        check();
+        // SEC-15g: a response the peer never lets through does not hold the stream forever.
+        const bool signalled = co_await wait(write_signal_);
+        if (!signalled) reset(ErrorCode::cancel);
+    }
+    check();
+}
+
+asio::awaitable<void> StreamHandle::send_head(int status, FieldsRef fields, bool end) {
+    co_await submit({Command::Kind::head, status, fields, {}, end, nullptr});
+}
+
+asio::awaitable<void> StreamHandle::send_data(std::span<const std::uint8_t> data, bool end) {
+    co_await submit({Command::Kind::data, 0, {}, data, end, nullptr});
+}
+
+asio::awaitable<void> StreamHandle::send_trailers(FieldsRef fields) {
+    co_await submit({Command::Kind::trailers, 0, fields, {}, true, nullptr});
+}
+
+asio::awaitable<void> StreamHandle::send_body(std::shared_ptr<BodySource> source) {
+    co_await submit({Command::Kind::body, 0, {}, {}, true, std::move(source)});
+}
+
+void StreamHandle::reset(ErrorCode code) noexcept {
+    if (gone_ || !host_) return;
+    reset_ = code;
+    gone_ = true;
+    read_signal_.cancel();
+    write_signal_.cancel();
+    try {
+        enqueue();
+    } catch (...) {  // out of memory queueing: the connection's end will do
+    }
+}
+
+void StreamHandle::discard_inbound() noexcept {
+    discarding_ = true;
+    release_read();
+    if (host_) release_ += static_cast<std::uint32_t>(inbound_.size());
+    inbound_.clear();
+    if (release_ > 0) {
+        try {
+            enqueue();
+        } catch (...) {
+        }
+    }
+}
+
+void StreamHandle::on_data(std::span<const std::uint8_t> data, bool end_stream) {
+    if (end_stream) inbound_ended_ = true;
+    if (discarding_ || gone_) {
+        release_ += static_cast<std::uint32_t>(data.size());  // nobody reads it: credit back now
+        if (release_ > 0) enqueue();
+    } else {
+        inbound_.append(reinterpret_cast<const char*>(data.data()), data.size());
+    }
+    read_signal_.cancel();
+}
+
+void StreamHandle::on_trailers(std::span<const hpack::HeaderField> fields) {
+    for (const auto& f : fields) trailers_.emplace_back(f.name, f.value);
+    on_end_of_inbound();
+}
+
+void StreamHandle::on_end_of_inbound() noexcept {
+    inbound_ended_ = true;
+    read_signal_.cancel();
+}
+
+void StreamHandle::on_writable() {
+    if (command_pending_) enqueue();
+}
+
+void StreamHandle::on_closed() noexcept {
+    host_ = nullptr;
+    if (command_pending_) on_gone();  // cannot be applied any more
+    inbound_ended_ = true;
+    read_signal_.cancel();
+}
+
+void StreamHandle::on_gone() noexcept {
+    host_ = nullptr;
+    gone_ = true;
+    command_pending_ = false;
+    command_ = {};
+    read_signal_.cancel();
+    write_signal_.cancel();
+}
+
+void StreamHandle::command_progressed() noexcept {
+    write_signal_.cancel();  // the user waits again, with a fresh stall timeout
+}
+
+void StreamHandle::command_done() noexcept {
+    command_pending_ = false;
+    command_ = {};
+    write_signal_.cancel();
+}
+
+std::uint32_t StreamHandle::take_release() noexcept {
+    const std::uint32_t n = release_;
+    release_ = 0;
+    return n;
+}
+
+std::optional<ErrorCode> StreamHandle::take_reset() noexcept {
+    auto r = reset_;
+    reset_.reset();
+    return r;
+}
+
+}  // namespace h2::runtime

@@ -1,0 +1,122 @@
+#include "write_plan.hpp"
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace h2::runtime {
+
+namespace {
+[[noreturn]] void fail(int error, const char* what) {
+    throw boost::system::system_error(error, boost::system::system_category(), what);
+}
+constexpr std::size_t kMaxIovecs = 64;
+}  // namespace
+
+void WritePlan::clear() noexcept {
+    pieces_.clear();
+    keep_.clear();
+    engine_octets_ = 0;
+    remaining_ = 0;
+    has_file_ = false;
+    next_ = 0;
+    partial_ = 0;
+}
+
+void WritePlan::add_octets(std::span<const std::uint8_t> octets) {
+    if (octets.empty()) return;
+    pieces_.push_back({octets, -1, 0, octets.size()});
+    remaining_ += octets.size();
+}
+
+bool WritePlan::write_now(int fd) {
+    while (next_ < pieces_.size()) {
+        if (pieces_[next_].fd < 0) {
+            std::size_t end = next_;
+            while (end < pieces_.size() && pieces_[end].fd < 0) ++end;
+            if (!write_memory_run(fd, end)) return false;
+            continue;
+        }
+        WritePiece& p = pieces_[next_];
+        off_t offset = static_cast<off_t>(p.offset + partial_);
+        const ssize_t n = ::sendfile(fd, p.fd, &offset, p.length - partial_);
+        if (n > 0) {
+            partial_ += static_cast<std::uint64_t>(n);
+            remaining_ -= static_cast<std::uint64_t>(n);
+            if (partial_ == p.length) {
+                ++next_;
+                partial_ = 0;
+            }
+        } else if (n == 0) {
+            fail(EIO, "file truncated");  // it shrank since it was opened: the stream cannot end well
+        } else if (errno == EAGAIN) {
+            return false;
+        } else if (errno != EINTR) {
+            fail(errno, "sendfile");
+        }
+    }
+    return true;
+}
+
+// Memory pieces [next_, end) by sendmsg(2); MSG_MORE when a file payload follows them.
+bool WritePlan::write_memory_run(int fd, std::size_t end) {
+    while (next_ < end) {
+        iovec iov[kMaxIovecs];
+        std::size_t count = 0;
+        for (std::size_t i = next_; i < end && count < kMaxIovecs; ++i, ++count) {
+            const auto& o = pieces_[i].octets;
+            const std::size_t skip = i == next_ ? partial_ : 0;
+            iov[count] = {const_cast<std::uint8_t*>(o.data() + skip), o.size() - skip};
+        }
+        msghdr msg{};
+        msg.msg_iov = iov;
+        msg.msg_iovlen = count;
+        const bool more = next_ + count < pieces_.size();
+        const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+        if (n < 0) {
+            if (errno == EAGAIN) return false;
+            if (errno == EINTR) continue;
+            fail(errno, "sendmsg");
+        }
+        std::uint64_t left = static_cast<std::uint64_t>(n);
+        remaining_ -= left;
+        while (left > 0) {
+            const std::uint64_t in_piece = pieces_[next_].octets.size() - partial_;
+            if (left < in_piece) {
+                partial_ += left;
+                break;
+            }
+            left -= in_piece;
+            ++next_;
+            partial_ = 0;
+        }
+    }
+    return true;
+}
+
+std::span<const std::uint8_t> WritePlan::linearize(std::vector<std::uint8_t>& scratch) const {
+    if (pieces_.size() == 1 && pieces_[0].fd < 0) return pieces_[0].octets;
+    scratch.resize(remaining_);
+    std::uint8_t* out = scratch.data();
+    for (const WritePiece& p : pieces_) {
+        if (p.fd < 0) {
+            std::memcpy(out, p.octets.data(), p.octets.size());
+            out += p.octets.size();
+            continue;
+        }
+        for (std::uint64_t got = 0; got < p.length;) {
+            const ssize_t n = ::pread(p.fd, out, p.length - got, static_cast<off_t>(p.offset + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) fail(n == 0 ? EIO : errno, "pread");
+            got += static_cast<std::uint64_t>(n);
+            out += n;
+        }
+    }
+    return {scratch.data(), scratch.size()};
+}
+
+}  // namespace h2::runtime
