@@ -76,20 +76,26 @@ asio::awaitable<void> StreamHandle::submit(Command c) {
     check();
 }
 
+// (Each command is built in a named variable: GCC 12 destroys a temporary with a destructor
+// twice when it appears inside a co_await expression.)
 asio::awaitable<void> StreamHandle::send_head(int status, FieldsRef fields, bool end) {
-    co_await submit({Command::Kind::head, status, fields, {}, end, nullptr});
+    Command c{Command::Kind::head, status, fields, {}, end, nullptr};
+    co_await submit(std::move(c));
 }
 
 asio::awaitable<void> StreamHandle::send_data(std::span<const std::uint8_t> data, bool end) {
-    co_await submit({Command::Kind::data, 0, {}, data, end, nullptr});
+    Command c{Command::Kind::data, 0, {}, data, end, nullptr};
+    co_await submit(std::move(c));
 }
 
 asio::awaitable<void> StreamHandle::send_trailers(FieldsRef fields) {
-    co_await submit({Command::Kind::trailers, 0, fields, {}, true, nullptr});
+    Command c{Command::Kind::trailers, 0, fields, {}, true, nullptr};
+    co_await submit(std::move(c));
 }
 
 asio::awaitable<void> StreamHandle::send_body(std::shared_ptr<BodySource> source) {
-    co_await submit({Command::Kind::body, 0, {}, {}, true, std::move(source)});
+    Command c{Command::Kind::body, 0, {}, {}, true, std::move(source)};
+    co_await submit(std::move(c));
 }
 
 void StreamHandle::reset(ErrorCode code) noexcept {
