@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Builds libh2 and runs the whole test suite three ways:
+# Builds libh2 and runs the whole test suite:
 #   1. optimised build (preset "default", in build/): every CTest test;
-#   2. AddressSanitizer + UndefinedBehaviorSanitizer (preset "asan", in build/asan/): every
+#   2. the libFuzzer targets (preset "fuzz", in build/fuzz/), each run for a few seconds on
+#      its seed corpus;
+#   3. AddressSanitizer + UndefinedBehaviorSanitizer (preset "asan", in build/asan/): every
 #      CTest test again; any sanitizer report aborts the test and fails the run;
-#   3. the libFuzzer targets (preset "fuzz", in build/fuzz/), each run for a few seconds on
-#      its seed corpus.
+#   4. ThreadSanitizer (preset "tsan", in build/tsan/): the runtime tests (several worker
+#      threads, handlers on thread pools);
+#   5. the Release configuration a user builds (preset "release", -O3, warnings as errors):
+#      built whole, its unit tests run.
 # Installs missing Debian packages first. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,3 +30,13 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
+
+echo "== ThreadSanitizer build and runtime tests"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j "$jobs"
+ctest --preset tsan -j "$jobs"
+
+echo "== Release build and unit tests"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs"
