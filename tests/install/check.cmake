@@ -1,5 +1,6 @@
-# Installs the build tree into a fresh prefix and builds two consumer programs against it:
-# one with find_package(libh2), one with pkg-config. Any failure fails the test.
+# Installs the build tree into a fresh prefix and builds consumer programs against it: with
+# find_package(libh2 COMPONENTS runtime) an engine user and a small server (run: one request,
+# then a graceful shutdown), and the engine user again with pkg-config. Any failure fails the test.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
@@ -17,6 +18,7 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/consumer -B ${WORK_DIR}/cmake-build
     "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake-build)
 run(${WORK_DIR}/cmake-build/consumer)
+run(${WORK_DIR}/cmake-build/server_consumer)
 
 find_program(PKG_CONFIG pkg-config REQUIRED)
 set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
