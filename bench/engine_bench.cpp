@@ -72,7 +72,7 @@ struct Libh2Pair {
     void send_reserved() {
         for (auto& [id, left] : bodies) {
             while (left > 0) {
-                const auto r = server.reserve_data(id, static_cast<std::uint32_t>(left), true);
+                const auto r = server.reserve_data(id, static_cast<std::uint32_t>(left), true).value;
                 if (r.length == 0) break;
                 wire.assign(r.header.begin(), r.header.end());
                 wire.resize(wire.size() + r.length, 'x');  // the application's single write

@@ -44,9 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::uint8_t op = data[i] % 6, arg = data[i + 1];
         response_size = std::size_t{arg} * 500;
         switch (op) {
-            case 0: if (StreamId id = client.submit_request(get, true)) streams.push_back(id); break;
+            case 0: if (StreamId id = client.submit_request(get, true).value) streams.push_back(id); break;
             case 1:
-                if (StreamId id = client.submit_request(post, false)) {
+                if (StreamId id = client.submit_request(post, false).value) {
                     std::vector<std::uint8_t> body(std::size_t{arg} * 400, 'p');
                     client.submit_data(id, body, true);
                     streams.push_back(id);

@@ -4,10 +4,9 @@ namespace h2::codec {
 
 SubmitError FrameCodec::write_headers(FrameStream& stream, Connection::Fields fields, bool end_stream) {
     if (stream.id == 0) {
-        SubmitError e = SubmitError::none;
-        const StreamId id = c_.submit_request(fields, end_stream, &e);
-        if (id != 0) stream.id = id;
-        return e;
+        const auto r = c_.submit_request(fields, end_stream);
+        if (r) stream.id = r.value;
+        return r.error;
     }
     if (c_.role() == Role::server) {
         const SubmitError e = c_.submit_response(stream.id, fields, end_stream);
@@ -17,9 +16,9 @@ SubmitError FrameCodec::write_headers(FrameStream& stream, Connection::Fields fi
     return c_.submit_trailers(stream.id, fields);
 }
 
-std::size_t FrameCodec::write_data(const FrameStream& stream, std::span<const std::uint8_t> data,
-                                   bool end_stream, SubmitError* error) {
-    return c_.submit_data(stream.id, data, end_stream, error);
+SubmitResult<std::size_t> FrameCodec::write_data(const FrameStream& stream, std::span<const std::uint8_t> data,
+                                                 bool end_stream) {
+    return c_.submit_data(stream.id, data, end_stream);
 }
 
 SubmitError FrameCodec::write_rst_stream(const FrameStream& stream, ErrorCode code) {

@@ -68,11 +68,8 @@ void Connection::finish_send(stream::Stream& s) {
 // ---------------------------------------------------------------------------------------
 // Submissions
 
-StreamId Connection::submit_request(Fields fields, bool end_stream, SubmitError* error) {
-    auto fail = [&](SubmitError e) {
-        if (error) *error = e;
-        return StreamId{0};
-    };
+SubmitResult<StreamId> Connection::submit_request(Fields fields, bool end_stream) {
+    auto fail = [](SubmitError e) { return SubmitResult<StreamId>{0, e}; };
     if (role_ != Role::client) return fail(SubmitError::wrong_role);
     if (closed_) return fail(SubmitError::connection_closed);
     if (goaway_sent_ || goaway_received_) return fail(SubmitError::going_away);
@@ -84,7 +81,6 @@ StreamId Connection::submit_request(Fields fields, bool end_stream, SubmitError*
     const StreamId id = next_local_stream_;
     next_local_stream_ += 2;
     stream::Stream& s = open_stream(id);
-    if (error) *error = SubmitError::none;
     if (at_limit) {
         // Buffered (Netty's StreamBufferingEncoder): the id is taken now, so requests still
         // leave in id order; HPACK encoding waits until the HEADERS really goes out.
@@ -92,10 +88,10 @@ StreamId Connection::submit_request(Fields fields, bool end_stream, SubmitError*
         for (const auto& f : fields) s.pending_request.emplace_back(f.name, f.value);
         s.pending_end_stream = end_stream;
         pending_streams_.push_back(id);
-        return id;
+        return {id};
     }
     start_request(s, fields, end_stream);
-    return id;
+    return {id};
 }
 
 void Connection::start_request(stream::Stream& s, Fields fields, bool end_stream) {
@@ -132,11 +128,8 @@ void Connection::fail_pending_streams(FailReason reason) {
     }
 }
 
-StreamId Connection::submit_push_promise(StreamId associated, Fields request, SubmitError* error) {
-    auto fail = [&](SubmitError e) {
-        if (error) *error = e;
-        return StreamId{0};
-    };
+SubmitResult<StreamId> Connection::submit_push_promise(StreamId associated, Fields request) {
+    auto fail = [](SubmitError e) { return SubmitResult<StreamId>{0, e}; };
     if (role_ != Role::server) return fail(SubmitError::wrong_role);
     if (closed_) return fail(SubmitError::connection_closed);
     if (goaway_sent_ || goaway_received_) return fail(SubmitError::going_away);
@@ -152,8 +145,7 @@ StreamId Connection::submit_push_promise(StreamId associated, Fields request, Su
     block_buffer_.clear();
     encoder_.encode(request, block_buffer_);
     frame::write_push_promise(out_, associated, id, block_buffer_, peer_.max_frame_size);
-    if (error) *error = SubmitError::none;
-    return id;
+    return {id};
 }
 
 SubmitError Connection::submit_priority_update(StreamId id, std::string_view value) {
@@ -168,12 +160,8 @@ void Connection::submit_extension_frame(std::uint8_t type, std::uint8_t flags, S
     if (!closed_) frame::write_raw_frame(out_, type, flags, id, payload);
 }
 
-Connection::DataReservation Connection::reserve_data(StreamId id, std::uint32_t max, bool last,
-                                                     SubmitError* error) {
-    auto fail = [&](SubmitError e) {
-        if (error) *error = e;
-        return DataReservation{};
-    };
+SubmitResult<Connection::DataReservation> Connection::reserve_data(StreamId id, std::uint32_t max, bool last) {
+    auto fail = [](SubmitError e) { return SubmitResult<DataReservation>{{}, e}; };
     if (closed_) return fail(SubmitError::connection_closed);
     stream::Stream* s = find(id);
     if (!s) return fail(SubmitError::no_such_stream);
@@ -183,13 +171,12 @@ Connection::DataReservation Connection::reserve_data(StreamId id, std::uint32_t 
     }
     // The header goes right after what was written: nothing may be pending.
     if (frozen_head_ < frozen_.size() || !out_.empty()) return fail(SubmitError::output_pending);
-    if (error) *error = SubmitError::none;
     const std::int64_t window = std::min(s->send_window.available(), send_window_.available());
     const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::int64_t>(
         {std::int64_t{max}, window, std::int64_t{peer_.max_frame_size}, std::int64_t{config_.max_data_frame_size}}));
     if (n == 0 && max > 0) {
         s->writable_wanted = true;  // StreamWritable when a window opens
-        return {};
+        return {{}};
     }
     const bool end = last && n == max;
     s->send_window.consume(n);
@@ -197,7 +184,7 @@ Connection::DataReservation Connection::reserve_data(StreamId id, std::uint32_t 
     counters_.data_octets_sent += n;
     DataReservation r{n, frame::data_frame_header(id, n, end)};
     if (end) finish_send(*s);
-    return r;
+    return {r};
 }
 
 void Connection::notify_writable(stream::Stream& s) {
@@ -255,12 +242,8 @@ SubmitError Connection::submit_trailers(StreamId id, Fields fields) {
     return SubmitError::none;
 }
 
-std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> data, bool end_stream,
-                                    SubmitError* error) {
-    auto fail = [&](SubmitError e) {
-        if (error) *error = e;
-        return std::size_t{0};
-    };
+SubmitResult<std::size_t> Connection::submit_data(StreamId id, std::span<const std::uint8_t> data, bool end_stream) {
+    auto fail = [](SubmitError e) { return SubmitResult<std::size_t>{0, e}; };
     if (closed_) return fail(SubmitError::connection_closed);
     stream::Stream* s = find(id);
     if (!s) return fail(SubmitError::no_such_stream);
@@ -269,7 +252,6 @@ std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> d
         (!s->pending_open && !stream::can_send_data(s->state))) {
         return fail(SubmitError::wrong_state);
     }
-    if (error) *error = SubmitError::none;
     // Buffered, then framed by the scheduler in pending_output(): framing now would send this
     // body ahead of more urgent ones submitted before the output is read (RFC 9218).
     if (s->send_offset > 0 && s->send_offset * 2 >= s->send_buffer.size()) {
@@ -283,7 +265,7 @@ std::size_t Connection::submit_data(StreamId id, std::span<const std::uint8_t> d
     if (n == data.size() && end_stream) s->end_stream_pending = true;
     if (n < data.size()) s->writable_wanted = true;
     if (s->has_output()) schedule(*s);
-    return n;
+    return {n};
 }
 
 SubmitError Connection::reset_stream(StreamId id, ErrorCode code) {

@@ -238,8 +238,10 @@ void Driver<Socket>::apply_command(StreamHandle& h) {
             break;
         }
         case Kind::data: {
-            const std::size_t taken = conn_.submit_data(h.id(), c.data, c.end, &error);
-            if (error != SubmitError::none) break;
+            const auto r = conn_.submit_data(h.id(), c.data, c.end);
+            error = r.error;
+            if (!r) break;
+            const std::size_t taken = r.value;
             c.data = c.data.subspan(taken);
             if (!c.data.empty()) {
                 if (taken > 0) h.command_progressed();

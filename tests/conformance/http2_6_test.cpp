@@ -219,7 +219,7 @@ TEST_F(C, H2spec_http2_6_9_2_Case2_SendsASettingsFrameForWindowSizeToBeNegative)
         s.send_headers(1);
         const hpack::HeaderField resp[] = {{":status", "200"}};
         ASSERT_EQ(s.conn.submit_response(1, resp, false), SubmitError::none);
-        ASSERT_EQ(s.conn.submit_data(1, h2::test::bytes("12345"), true), 5u);
+        ASSERT_EQ(s.conn.submit_data(1, h2::test::bytes("12345"), true).value, 5u);
     } else {
         FieldList get = get_request();
         get[2].second = "/12345.txt";  // h2serve's docroot has it (tests/interop/interop.py)

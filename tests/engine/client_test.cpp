@@ -11,7 +11,7 @@ protected:
     void SetUp() override { s.client_handshake(); }
     StreamId get() {
         const auto req = views(get_request());
-        const StreamId id = s.conn.submit_request(req, true);
+        const StreamId id = s.conn.submit_request(req, true).value;
         s.frames();
         return id;
     }
@@ -44,7 +44,7 @@ TEST_F(Client, MalformedResponsesAreStreamErrors) {
         Script c{Connection::client()};
         c.client_handshake();
         const auto req = views(get_request());
-        const StreamId id = c.conn.submit_request(req, true);
+        const StreamId id = c.conn.submit_request(req, true).value;
         c.frames();
         c.send_headers(id, fields, false);
         EXPECT_NE(find_frame(c.frames(), "RST_STREAM s=" + std::to_string(id) + " PROTOCOL_ERROR"), "")
@@ -64,7 +64,7 @@ TEST_F(Client, ResponseToHeadMayAnnounceALengthWithoutABody) {
     FieldList head = get_request();
     head[0].second = "HEAD";
     const auto req = views(head);
-    const StreamId id = s.conn.submit_request(req, true);
+    const StreamId id = s.conn.submit_request(req, true).value;
     s.frames();
     s.send_headers(id, {{":status", "200"}, {"content-length", "1000"}}, true);
     EXPECT_EQ(s.log.headers.size(), 1u);
@@ -150,7 +150,7 @@ TEST(ClientNoPush, PushPromiseWhenPushIsDisabledIsAProtocolError) {
     Script s{Connection::client(c)};
     s.client_handshake();
     const auto req = views(get_request());
-    const StreamId id = s.conn.submit_request(req, true);
+    const StreamId id = s.conn.submit_request(req, true).value;
     s.frames();
     Bytes payload{0, 0, 0, 2};
     const Bytes block = s.block(get_request());

@@ -19,10 +19,10 @@ TEST(StreamBuffering, RequestsBeyondTheLimitWaitAndStartWhenAStreamCloses) {
     Script s{Connection::client(buffering())};
     s.client_handshake({{3, 1}});  // the server allows one stream
     const auto req = views(get_request());
-    const StreamId a = s.conn.submit_request(req, true);
-    SubmitError e{};
-    const StreamId b = s.conn.submit_request(req, true, &e);
-    EXPECT_EQ(e, SubmitError::none);
+    const StreamId a = s.conn.submit_request(req, true).value;
+    const auto r = s.conn.submit_request(req, true);
+    EXPECT_EQ(r.error, SubmitError::none);
+    const StreamId b = r.value;
     EXPECT_EQ(b, 3u);
     auto f = s.frames();
     EXPECT_NE(find_frame(f, "HEADERS s=1"), "");
@@ -37,8 +37,8 @@ TEST(StreamBuffering, ARaisedLimitStartsBufferedRequestsWithTheirData) {
     s.client_handshake({{3, 0}});
     const FieldList post = post_request();
     const auto req = views(post);
-    const StreamId id = s.conn.submit_request(req, false);
-    EXPECT_EQ(s.conn.submit_data(id, bytes("queued body"), true), 11u);
+    const StreamId id = s.conn.submit_request(req, false).value;
+    EXPECT_EQ(s.conn.submit_data(id, bytes("queued body"), true).value, 11u);
     EXPECT_EQ(find_frame(s.frames(), "HEADERS"), "");
     s.send_settings({{3, 10}});
     const auto f = s.frames();
@@ -51,7 +51,7 @@ TEST(StreamBuffering, GoawayFailsBufferedRequestsWithADistinctReason) {
     s.client_handshake({{3, 1}});
     const auto req = views(get_request());
     s.conn.submit_request(req, true);
-    const StreamId b = s.conn.submit_request(req, true);
+    const StreamId b = s.conn.submit_request(req, true).value;
     s.frames();
     frame::Buffer g;
     frame::write_goaway(g, 1, ErrorCode::no_error, {});
@@ -68,7 +68,7 @@ TEST(StreamBuffering, ConnectionErrorFailsBufferedRequests) {
     s.client_handshake({{3, 1}});
     const auto req = views(get_request());
     s.conn.submit_request(req, true);
-    const StreamId b = s.conn.submit_request(req, true);
+    const StreamId b = s.conn.submit_request(req, true).value;
     s.send_raw(6, 0, 0, Bytes(3, 0));  // bad PING: connection error
     s.conn.poll_events(s.events);
     const auto failed = s.events_of<StreamFailed>();
@@ -81,9 +81,9 @@ TEST(StreamBuffering, WithoutBufferingTheLimitIsAnError) {
     Script s{Connection::client()};
     s.client_handshake({{3, 0}});
     const auto req = views(get_request());
-    SubmitError e{};
-    EXPECT_EQ(s.conn.submit_request(req, true, &e), 0u);
-    EXPECT_EQ(e, SubmitError::too_many_streams);
+    const auto r = s.conn.submit_request(req, true);
+    EXPECT_EQ(r.value, 0u);
+    EXPECT_EQ(r.error, SubmitError::too_many_streams);
 }
 
 TEST(DataReservation, FramesFileBytesInsideTheWindowsWithoutCopying) {
@@ -94,11 +94,11 @@ TEST(DataReservation, FramesFileBytesInsideTheWindowsWithoutCopying) {
     const hpack::HeaderField resp[] = {{":status", "200"}};
     s.conn.submit_response(1, resp, false);
     s.frames();  // nothing pending: reservations may start
-    const auto r1 = s.conn.reserve_data(1, 50000, true);
+    const auto r1 = s.conn.reserve_data(1, 50000, true).value;
     EXPECT_EQ(r1.length, 16384u);  // max frame size
-    const auto r2 = s.conn.reserve_data(1, 50000 - 16384, true);
+    const auto r2 = s.conn.reserve_data(1, 50000 - 16384, true).value;
     EXPECT_EQ(r2.length, 20000u - 16384u);  // the stream window
-    const auto r3 = s.conn.reserve_data(1, 100, true);
+    const auto r3 = s.conn.reserve_data(1, 100, true).value;
     EXPECT_EQ(r3.length, 0u);
     // The caller writes header + its own bytes; check the header is a DATA frame header.
     const frame::FrameHeader h = frame::parse_header(r1.header.data());
@@ -109,7 +109,7 @@ TEST(DataReservation, FramesFileBytesInsideTheWindowsWithoutCopying) {
     s.send_window_update(1, 1000);
     const auto w = s.events_of<StreamWritable>();
     ASSERT_EQ(w.size(), 1u);
-    const auto last = s.conn.reserve_data(1, 100, true);
+    const auto last = s.conn.reserve_data(1, 100, true).value;
     EXPECT_EQ(last.length, 100u);
     EXPECT_TRUE(frame::parse_header(last.header.data()).has(frame::flags::end_stream));
     s.conn.poll_events(s.events);
@@ -119,13 +119,13 @@ TEST(DataReservation, FramesFileBytesInsideTheWindowsWithoutCopying) {
 TEST(ServerPush, PromisedStreamCarriesAResponse) {
     Loopback l;
     const auto req = views(get_request());
-    const StreamId id = l.client.submit_request(req, true);
+    const StreamId id = l.client.submit_request(req, true).value;
     l.pump();
     const FieldList promised_fields{{":method", "GET"}, {":scheme", "http"}, {":path", "/app.js"}, {":authority", "localhost"}};
     const auto promised_req = views(promised_fields);
-    SubmitError e{};
-    const StreamId p = l.server.submit_push_promise(id, promised_req, &e);
-    ASSERT_EQ(e, SubmitError::none);
+    const auto promised = l.server.submit_push_promise(id, promised_req);
+    ASSERT_EQ(promised.error, SubmitError::none);
+    const StreamId p = promised.value;
     EXPECT_EQ(p, 2u);
     const hpack::HeaderField resp[] = {{":status", "200"}};
     ASSERT_EQ(l.server.submit_response(p, resp, false), SubmitError::none);
@@ -147,7 +147,7 @@ TEST(ServerPush, HeadersOrDataFromTheClientOnAPromisedStreamAreConnectionErrors)
         s.send_headers(1);
         const auto& req = get_request();
         const auto fields = views(req);
-        const StreamId p = s.conn.submit_push_promise(1, fields);
+        const StreamId p = s.conn.submit_push_promise(1, fields).value;
         ASSERT_EQ(p, 2u);
         s.frames();
         s.send_window_update(2, 100);  // allowed
@@ -163,11 +163,11 @@ TEST(ServerPush, RefusedWhenTheClientDisabledIt) {
     c.settings.enable_push = false;
     Loopback l(c);
     const auto req = views(get_request());
-    const StreamId id = l.client.submit_request(req, true);
+    const StreamId id = l.client.submit_request(req, true).value;
     l.pump();
-    SubmitError e{};
-    EXPECT_EQ(l.server.submit_push_promise(id, req, &e), 0u);
-    EXPECT_EQ(e, SubmitError::push_disabled);
+    const auto r = l.server.submit_push_promise(id, req);
+    EXPECT_EQ(r.value, 0u);
+    EXPECT_EQ(r.error, SubmitError::push_disabled);
 }
 
 TEST(FrameCodec, NewStreamGetsItsIdWhenItsHeadersGoOut) {
@@ -185,7 +185,7 @@ TEST(FrameCodec, NewStreamGetsItsIdWhenItsHeadersGoOut) {
     codec::FrameStream sa{a.id};
     const hpack::HeaderField resp[] = {{":status", "200"}};
     ASSERT_EQ(server.write_headers(sa, resp, false), SubmitError::none);
-    EXPECT_EQ(server.write_data(sa, bytes("x"), false), 1u);
+    EXPECT_EQ(server.write_data(sa, bytes("x"), false).value, 1u);
     const hpack::HeaderField trailers[] = {{"x-t", "1"}};
     ASSERT_EQ(server.write_headers(sa, trailers, true), SubmitError::none);  // trailers
     l.pump();
@@ -206,11 +206,11 @@ TEST(FrameCodec, WindowUpdateFrameReturnsCredit) {
     const hpack::HeaderField resp[] = {{":status", "200"}};
     l.server.submit_response(st.id, resp, false);
     std::vector<std::uint8_t> body(200000, 'b');
-    std::size_t taken = l.server.submit_data(st.id, body, true);
+    std::size_t taken = l.server.submit_data(st.id, body, true).value;
     l.pump();
     EXPECT_EQ(l.client_log.body_size(st.id), 65535u);  // held at the window
     client.write_window_update(st, 65535);           // consumed: give the credit back
-    taken += l.server.submit_data(st.id, {body.data() + taken, body.size() - taken}, true);
+    taken += l.server.submit_data(st.id, {body.data() + taken, body.size() - taken}, true).value;
     l.pump();
     EXPECT_GT(l.client_log.body_size(st.id), 65535u);
     client.write_window_update(codec::FrameStream{0}, 1 << 20);  // grow the connection window
@@ -247,7 +247,7 @@ TEST(Upgrade, ClientReadsTheResponseOnStreamOne) {
     s.send_data(1, "upgraded", true);
     EXPECT_EQ(s.log.bodies[1], "upgraded");
     const auto req = views(get_request());
-    EXPECT_EQ(s.conn.submit_request(req, true), 3u);
+    EXPECT_EQ(s.conn.submit_request(req, true).value, 3u);
 }
 
 TEST(Priorities, LowerUrgencyIsSentFirstAndIncrementalStreamsInterleave) {

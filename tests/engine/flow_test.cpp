@@ -160,8 +160,8 @@ TEST(FlowControl, OutboundDataNeverExceedsTheSmallerWindowOrTheFrameSize) {
     s.send_headers(1);
     const hpack::HeaderField resp[] = {{":status", "200"}};
     s.conn.submit_response(1, resp, false);
-    ASSERT_EQ(s.conn.submit_data(1, std::vector<std::uint8_t>(60000, 'z'), false), 60000u);
-    ASSERT_EQ(s.conn.submit_data(1, std::vector<std::uint8_t>(60000, 'z'), true), 60000u);
+    ASSERT_EQ(s.conn.submit_data(1, std::vector<std::uint8_t>(60000, 'z'), false).value, 60000u);
+    ASSERT_EQ(s.conn.submit_data(1, std::vector<std::uint8_t>(60000, 'z'), true).value, 60000u);
     std::uint64_t total = 0;
     for (const auto& f : s.frames()) {
         if (f.rfind("DATA", 0) != 0) continue;

@@ -15,7 +15,7 @@ std::string body_of(const EventLog& log, StreamId id) {
 TEST(Loopback, GetRequestGetsAResponseAndBothStreamsClose) {
     Loopback l;
     const auto req = views(get_request());
-    const StreamId id = l.client.submit_request(req, true);
+    const StreamId id = l.client.submit_request(req, true).value;
     ASSERT_EQ(id, 1u);
     l.pump();
     const auto& reqs = l.server_log.headers;
@@ -26,7 +26,7 @@ TEST(Loopback, GetRequestGetsAResponseAndBothStreamsClose) {
 
     const hpack::HeaderField resp[] = {{":status", "200"}, {"content-type", "text/plain"}};
     ASSERT_EQ(l.server.submit_response(id, resp, false), SubmitError::none);
-    ASSERT_EQ(l.server.submit_data(id, bytes("hello"), true), 5u);
+    ASSERT_EQ(l.server.submit_data(id, bytes("hello"), true).value, 5u);
     l.pump();
     const auto resps = of<HeadersReceived>(l.client_events);
     ASSERT_EQ(resps.size(), 1u);
@@ -51,12 +51,12 @@ TEST(Loopback, UploadLargerThanEveryWindowArrivesWhole) {
     Loopback l;
     const FieldList post = post_request();
     const auto req = views(post);
-    const StreamId id = l.client.submit_request(req, false);
+    const StreamId id = l.client.submit_request(req, false).value;
     std::string body(1 << 20, '\0');
     for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
     std::size_t sent = 0;
     for (int round = 0; round < 10000 && sent < body.size(); ++round) {
-        sent += l.client.submit_data(id, {reinterpret_cast<const std::uint8_t*>(body.data()) + sent, body.size() - sent}, true);
+        sent += l.client.submit_data(id, {reinterpret_cast<const std::uint8_t*>(body.data()) + sent, body.size() - sent}, true).value;
         l.pump();
     }
     ASSERT_EQ(sent, body.size());
@@ -72,7 +72,7 @@ TEST(Loopback, ManualCreditReleaseHoldsTheSenderAtTheWindow) {
     Loopback l({}, server_config);
     const FieldList post = post_request();
     const auto req = views(post);
-    const StreamId id = l.client.submit_request(req, false);
+    const StreamId id = l.client.submit_request(req, false).value;
     const std::string chunk(60000, 'x');
     for (int i = 0; i < 3; ++i) {
         l.client.submit_data(id, {reinterpret_cast<const std::uint8_t*>(chunk.data()), chunk.size()}, false);
@@ -88,7 +88,7 @@ TEST(Loopback, TrailersBothWays) {
     Loopback l;
     const FieldList post = post_request();
     const auto req = views(post);
-    const StreamId id = l.client.submit_request(req, false);
+    const StreamId id = l.client.submit_request(req, false).value;
     l.client.submit_data(id, bytes("body"), false);
     const hpack::HeaderField trailers[] = {{"x-checksum", "1234"}};
     ASSERT_EQ(l.client.submit_trailers(id, trailers), SubmitError::none);
@@ -116,7 +116,7 @@ TEST(Loopback, InformationalResponseThenFinalResponse) {
     FieldList expect = post_request("4");
     expect.emplace_back("expect", "100-continue");
     const auto req = views(expect);
-    const StreamId id = l.client.submit_request(req, false);
+    const StreamId id = l.client.submit_request(req, false).value;
     l.pump();
     const hpack::HeaderField cont[] = {{":status", "100"}};
     ASSERT_EQ(l.server.submit_response(id, cont, false), SubmitError::none);
@@ -135,7 +135,7 @@ TEST(Loopback, InformationalResponseThenFinalResponse) {
 TEST(Loopback, ServerResetIsReportedToTheClientAsRemote) {
     Loopback l;
     const auto req = views(get_request());
-    const StreamId id = l.client.submit_request(req, true);
+    const StreamId id = l.client.submit_request(req, true).value;
     l.pump();
     ASSERT_EQ(l.server.reset_stream(id, ErrorCode::refused_stream), SubmitError::none);
     l.pump();
@@ -154,11 +154,11 @@ TEST(Loopback, ClientRespectsTheServersConcurrencyLimit) {
     Loopback l({}, server_config);
     l.pump();
     const auto req = views(get_request());
-    EXPECT_NE(l.client.submit_request(req, true), 0u);
-    EXPECT_NE(l.client.submit_request(req, true), 0u);
-    SubmitError e{};
-    EXPECT_EQ(l.client.submit_request(req, true, &e), 0u);
-    EXPECT_EQ(e, SubmitError::too_many_streams);
+    EXPECT_NE(l.client.submit_request(req, true).value, 0u);
+    EXPECT_NE(l.client.submit_request(req, true).value, 0u);
+    const auto refused = l.client.submit_request(req, true);
+    EXPECT_EQ(refused.value, 0u);
+    EXPECT_EQ(refused.error, SubmitError::too_many_streams);
 }
 
 TEST(Loopback, PingIsAnsweredAndMeasured) {
@@ -205,7 +205,7 @@ TEST(Loopback, PeriodicPingsKeepTheRoundTripTimeCurrent) {
 TEST(Loopback, GracefulShutdownLetsInFlightStreamsFinish) {
     Loopback l;
     const auto req = views(get_request());
-    const StreamId a = l.client.submit_request(req, true);
+    const StreamId a = l.client.submit_request(req, true).value;
     l.pump();
     l.server.shutdown_gracefully();
     l.pump();  // GOAWAY(2^31-1), PING, PING ACK, GOAWAY(1)
@@ -213,9 +213,9 @@ TEST(Loopback, GracefulShutdownLetsInFlightStreamsFinish) {
     ASSERT_EQ(g.size(), 2u);
     EXPECT_EQ(g[0].last_stream_id, 0x7fffffffu);
     EXPECT_EQ(g[1].last_stream_id, a);
-    SubmitError e{};
-    EXPECT_EQ(l.client.submit_request(req, true, &e), 0u);
-    EXPECT_EQ(e, SubmitError::going_away);
+    const auto refused = l.client.submit_request(req, true);
+    EXPECT_EQ(refused.value, 0u);
+    EXPECT_EQ(refused.error, SubmitError::going_away);
     const hpack::HeaderField resp[] = {{":status", "200"}};
     ASSERT_EQ(l.server.submit_response(a, resp, true), SubmitError::none);
     l.pump();
@@ -226,7 +226,7 @@ TEST(Loopback, GracefulShutdownLetsInFlightStreamsFinish) {
 TEST(Loopback, ThePeersGoawayEndsTheConnectionOnceItsStreamsAreDone) {
     Loopback l;
     const auto req = views(get_request());
-    const StreamId id = l.client.submit_request(req, true);
+    const StreamId id = l.client.submit_request(req, true).value;
     l.pump();
     l.client.goaway(ErrorCode::no_error);  // the client is leaving (Node's session.close())
     l.pump();
@@ -241,9 +241,9 @@ TEST(Loopback, ThePeersGoawayEndsTheConnectionOnceItsStreamsAreDone) {
 TEST(Loopback, StreamsAboveTheLastIdOfGoawayAreReportedNotProcessed) {
     Loopback l;
     const auto req = views(get_request());
-    const StreamId a = l.client.submit_request(req, true);
+    const StreamId a = l.client.submit_request(req, true).value;
     l.pump();
-    const StreamId b = l.client.submit_request(req, true);  // not yet delivered
+    const StreamId b = l.client.submit_request(req, true).value;  // not yet delivered
     l.server.goaway(ErrorCode::no_error);
     const auto out = l.server.pending_output();
     std::vector<std::uint8_t> bytes_out(out.begin(), out.end());
@@ -264,7 +264,7 @@ TEST(Loopback, RandomSplitsGiveTheSameConversation) {
         const auto req = views(post);
         std::vector<StreamId> ids;
         for (int i = 0; i < 5; ++i) {
-            ids.push_back(l.client.submit_request(req, false));
+            ids.push_back(l.client.submit_request(req, false).value);
             l.client.submit_data(ids.back(), std::vector<std::uint8_t>(20000 + i, static_cast<std::uint8_t>('a' + i)), true);
         }
         l.pump();
@@ -285,15 +285,15 @@ TEST(Loopback, StreamIdsRunOutWithADistinctError) {
     Loopback l;
     l.client.skip_stream_ids(0x7ffffffd);
     const auto req = views(get_request());
-    const StreamId last = l.client.submit_request(req, true);
+    const StreamId last = l.client.submit_request(req, true).value;
     EXPECT_EQ(last, 0x7ffffffdu);
     l.pump();
     EXPECT_EQ(l.server_log.headers.size(), 1u);  // the server accepts the jump (§5.1.1)
-    l.client.submit_request(req, true);           // 0x7fffffff, the last odd id
-    SubmitError e{};
-    EXPECT_EQ(l.client.submit_request(req, true, &e), 0u);
-    EXPECT_EQ(e, SubmitError::stream_ids_exhausted);
-    EXPECT_EQ(to_string(e), "stream identifiers exhausted");
+    l.client.submit_request(req, true);  // 0x7fffffff, the last odd id
+    const auto refused = l.client.submit_request(req, true);
+    EXPECT_EQ(refused.value, 0u);
+    EXPECT_EQ(refused.error, SubmitError::stream_ids_exhausted);
+    EXPECT_EQ(to_string(refused.error), "stream identifiers exhausted");
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ TEST(ExternalData, MemoryDataGoesFirstAndTrailersFollowTheExternalBody) {
     s.conn.submit_data(1, bytes("head:"), false);
     ASSERT_EQ(s.conn.submit_external_data(1, 10, false), SubmitError::none);
     // Memory data after an external body would be framed before it: refused.
-    EXPECT_EQ(s.conn.submit_data(1, bytes("x"), false), 0u);
+    EXPECT_EQ(s.conn.submit_data(1, bytes("x"), false).value, 0u);
     const hpack::HeaderField trailers[] = {{"x-sum", "15"}};
     ASSERT_EQ(s.conn.submit_trailers(1, trailers), SubmitError::none);
     const auto f = s.frames();
@@ -141,13 +141,13 @@ TEST(DataReservation, IsRefusedWhileOutputIsPending) {
     s.auto_respond = false;
     s.send_headers(1);
     s.conn.submit_response(1, kOk, false);
-    SubmitError e{};
-    const auto r = s.conn.reserve_data(1, 100, true, &e);
-    EXPECT_EQ(r.length, 0u);
-    EXPECT_EQ(e, SubmitError::output_pending);
+    const auto r = s.conn.reserve_data(1, 100, true);
+    EXPECT_EQ(r.value.length, 0u);
+    EXPECT_EQ(r.error, SubmitError::output_pending);
     s.frames();
-    EXPECT_EQ(s.conn.reserve_data(1, 100, true, &e).length, 100u);
-    EXPECT_EQ(e, SubmitError::none);
+    const auto again = s.conn.reserve_data(1, 100, true);
+    EXPECT_EQ(again.value.length, 100u);
+    EXPECT_EQ(again.error, SubmitError::none);
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ public:
     StreamId request(const Fields& fields, bool end_stream) {
         std::vector<hpack::HeaderField> v;
         for (const auto& [n, x] : fields) v.push_back({n, x});
-        const StreamId id = conn.submit_request(v, end_stream);
+        const StreamId id = conn.submit_request(v, end_stream).value;
         if (id == 0) throw std::runtime_error("submit_request failed");
         streams[id];
         return id;
@@ -77,7 +77,7 @@ public:
         std::size_t sent = 0;
         for (;;) {
             const std::string_view rest = data.substr(sent);
-            sent += conn.submit_data(id, {reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()}, end_stream);
+            sent += conn.submit_data(id, {reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()}, end_stream).value;
             pump_once(std::chrono::milliseconds(sent == data.size() ? 0 : 10));
             if (sent == data.size() || eof || std::chrono::steady_clock::now() >= until) return sent;
         }

@@ -56,6 +56,17 @@ enum class SubmitError : std::uint8_t {
 
 std::string_view to_string(SubmitError e) noexcept;
 
+// The outcome of a submit_* call that produces a value (a stream id, octets taken, a
+// reservation): the value, or an error. Calls that produce nothing return a SubmitError.
+template <class T>
+struct SubmitResult {
+    T value{};
+    SubmitError error = SubmitError::none;
+
+    bool ok() const noexcept { return error == SubmitError::none; }
+    explicit operator bool() const noexcept { return ok(); }
+};
+
 // Counters an operator or a test can read; each abuse-limit trip has its own (named *_trips).
 struct ConnectionCounters {
     std::uint64_t frames_received = 0;
@@ -156,9 +167,8 @@ public:
     };
     OutputBatch pending_batch();
 
-    // Client: a new stream with a request header section. Returns the stream id, or 0 with
-    // `error` set.
-    StreamId submit_request(Fields fields, bool end_stream, SubmitError* error = nullptr);
+    // Client: a new stream with a request header section; its id.
+    SubmitResult<StreamId> submit_request(Fields fields, bool end_stream);
     // Moves this side's next stream id up to `next` (same parity as ours). Ids only grow
     // (RFC 9113 §5.1.1); the ids skipped are closed. A lower value is ignored.
     void skip_stream_ids(StreamId next) noexcept;
@@ -166,10 +176,9 @@ public:
     SubmitError submit_response(StreamId id, Fields fields, bool end_stream);
     // Trailers: end the stream after the data already submitted.
     SubmitError submit_trailers(StreamId id, Fields fields);
-    // Buffers up to the per-stream limit; returns what was taken (a StreamWritable event
+    // Buffers up to the per-stream limit; the value is what was taken (a StreamWritable event
     // follows when more can be taken). An empty `data` with end_stream ends the stream.
-    std::size_t submit_data(StreamId id, std::span<const std::uint8_t> data, bool end_stream,
-                            SubmitError* error = nullptr);
+    SubmitResult<std::size_t> submit_data(StreamId id, std::span<const std::uint8_t> data, bool end_stream);
     // A body whose octets the caller writes itself (a file by sendfile(2), a cached buffer):
     // the next `length` octets of the stream's DATA, after anything submitted before. The
     // scheduler frames them like any other DATA (RFC 9218 order, both windows, frame size);
@@ -179,9 +188,8 @@ public:
     // RST_STREAM from us.
     SubmitError reset_stream(StreamId id, ErrorCode code);
     // Server push (RFC 9113 §8.4): PUSH_PROMISE on `associated` with the promised request;
-    // returns the promised (even) stream id, or 0 with `error`. Respond on it with
-    // submit_response().
-    StreamId submit_push_promise(StreamId associated, Fields request, SubmitError* error = nullptr);
+    // the value is the promised (even) stream id. Respond on it with submit_response().
+    SubmitResult<StreamId> submit_push_promise(StreamId associated, Fields request);
     // Client: RFC 9218 §7.1 reprioritization of one of our streams.
     SubmitError submit_priority_update(StreamId id, std::string_view field_value);
     // Any frame of a type this library does not know (RFC 9113 §5.5 extensions).
@@ -198,7 +206,7 @@ public:
         std::uint32_t length = 0;
         std::array<std::uint8_t, 9> header{};
     };
-    DataReservation reserve_data(StreamId id, std::uint32_t max, bool last, SubmitError* error = nullptr);
+    SubmitResult<DataReservation> reserve_data(StreamId id, std::uint32_t max, bool last);
     // Netty's consumeBytes: the application consumed `n` octets of DATA on the stream.
     void release_received_data(StreamId id, std::uint32_t n);
     // Raises the connection's receive window by `n` (WINDOW_UPDATE on stream 0).

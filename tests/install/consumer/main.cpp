@@ -18,7 +18,7 @@ int main() {
     h2::Connection client = h2::Connection::client();
     h2::Connection server = h2::Connection::server();
     const h2::hpack::HeaderField req[] = {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {":authority", "x"}};
-    const h2::StreamId id = client.submit_request(req, true);
+    const h2::StreamId id = client.submit_request(req, true).value;
     std::vector<h2::Event> events;
     bool answered = false;
     for (int round = 0; round < 4; ++round) {
