@@ -48,6 +48,7 @@ Connection::Connection(Role role, const Config& config)
       receive_window_(frame::default_initial_window_size),
       overhead_(config.limits.overhead) {
     assembler_.set_limits({config_.limits.max_header_block_size, config_.limits.max_continuations});
+    closed_ring_.resize(config_.closed_streams_remembered);
     if (role_ == Role::server) local_.enable_push = false;  // meaningless from a server
     peer_.max_concurrent_streams = Settings::unlimited;
     write_preface();
@@ -209,7 +210,7 @@ void Connection::trip(std::uint64_t& counter, std::string_view reason) {
 void Connection::stream_error(StreamId id, ErrorCode code, std::string_view reason) {
     (void)reason;
     // RST_STREAM we are provoked into sending counts (MadeYouReset, SECURITY-PLAN §1.11).
-    overhead_.reset();
+    overhead_.charge_reset();
     if (++local_resets_ > config_.limits.max_local_resets) {
         trip(counters_.local_reset_trips, "too many streams reset for errors");
         return;
@@ -258,7 +259,7 @@ bool Connection::is_idle(StreamId id) const noexcept {
     if (is_local(id)) {
         if (id >= next_local_stream_) return true;
         const stream::Stream* s = streams_.find(id);
-        return s && s->pending_open;  // the peer never saw it
+        return s && s->awaiting_open;  // the peer never saw it
     }
     return id > last_peer_stream_;
 }
@@ -288,7 +289,7 @@ void Connection::close_stream(StreamId id, bool reset, ErrorCode code, Initiator
     // Credit held for data the application never released goes back to the connection.
     return_connection_credit(s->held);
     remember_closed(id, reset && who == Initiator::local);
-    const bool pending = s->pending_open;
+    const bool pending = s->awaiting_open;
     streams_.erase(id);
     if (pending) {
         pending_streams_.erase(std::find(pending_streams_.begin(), pending_streams_.end(), id));
@@ -303,6 +304,7 @@ void Connection::close_stream(StreamId id, bool reset, ErrorCode code, Initiator
 }
 
 void Connection::remember_closed(StreamId id, bool reset_by_us) {
+    if (closed_ring_.empty()) return;
     closed_ring_[closed_ring_next_] = {id, reset_by_us};
     closed_ring_next_ = (closed_ring_next_ + 1) % closed_ring_.size();
 }
@@ -379,9 +381,9 @@ void Connection::goaway(ErrorCode code, std::string_view debug) {
     if (code != ErrorCode::no_error) {
         closed_ = true;
         settings_deadline_.reset();
-        fail_pending_streams(FailReason::connection_closed);
+        fail_pending_streams(NotProcessedReason::closed_before_sent);
     } else {
-        fail_pending_streams(FailReason::goaway);
+        fail_pending_streams(NotProcessedReason::goaway_before_sent);
     }
 }
 
@@ -391,7 +393,7 @@ void Connection::shutdown_gracefully() {
     frame::write_goaway(out_, frame::max_stream_id, ErrorCode::no_error, {});
     graceful_ping_ = {'s', 'h', 'u', 't', 'd', 'o', 'w', 'n'};
     submit_ping(graceful_ping_);
-    graceful_deadline_ = now_ + std::chrono::seconds(5);
+    graceful_deadline_ = now_ + config_.graceful_shutdown_timeout;
 }
 
 bool Connection::should_close() const noexcept {

@@ -127,7 +127,7 @@ void Connection::on_priority(const frame::PriorityFrame& f) {
 void Connection::on_rst_stream(const frame::RstStreamFrame& f) {
     if (is_idle(f.stream_id)) return connection_error(ErrorCode::protocol_error, "RST_STREAM on an idle stream");
     ++counters_.resets_received;
-    overhead_.reset();
+    overhead_.charge_reset();
     // Token bucket on the caller's clock (without a clock it does not refill).
     if (now_ > reset_refill_) {
         const double seconds = std::chrono::duration<double>(now_ - reset_refill_).count();
@@ -234,7 +234,7 @@ void Connection::on_ping(const frame::PingFrame& f) {
 void Connection::on_goaway(const frame::GoawayFrame& f) {
     goaway_received_ = true;
     peer_last_stream_ = f.last_stream_id;
-    fail_pending_streams(FailReason::goaway);  // never sent: above any last id
+    fail_pending_streams(NotProcessedReason::goaway_before_sent);  // never sent: above any last id
     emit(GoawayReceived{f.last_stream_id, f.error_code, stable(f.debug_data, input_)});
     // §6.8: our streams above the last id were not processed; the application may retry them.
     std::vector<StreamId> dropped;
@@ -245,7 +245,7 @@ void Connection::on_goaway(const frame::GoawayFrame& f) {
     for (StreamId id : dropped) {
         transition(*streams_.find(id), Input::recv_rst_stream);
         streams_.erase(id);
-        emit(StreamNotProcessed{id});
+        emit(StreamNotProcessed{id, NotProcessedReason::above_goaway_last_stream});
     }
     if (f.error_code != ErrorCode::no_error) {
         emit(ConnectionError{f.error_code, "the peer sent GOAWAY with an error", Initiator::remote});

@@ -84,9 +84,9 @@ SubmitResult<StreamId> Connection::submit_request(Fields fields, bool end_stream
     if (at_limit) {
         // Buffered (Netty's StreamBufferingEncoder): the id is taken now, so requests still
         // leave in id order; HPACK encoding waits until the HEADERS really goes out.
-        s.pending_open = true;
-        for (const auto& f : fields) s.pending_request.emplace_back(f.name, f.value);
-        s.pending_end_stream = end_stream;
+        s.awaiting_open = true;
+        for (const auto& f : fields) s.buffered_request.emplace_back(f.name, f.value);
+        s.buffered_request_ends_stream = end_stream;
         pending_streams_.push_back(id);
         return {id};
     }
@@ -112,19 +112,19 @@ void Connection::open_pending_streams() {
         pending_streams_.pop_front();
         stream::Stream* s = find(id);
         if (!s) continue;  // reset while waiting
-        s->pending_open = false;
+        s->awaiting_open = false;
         std::vector<hpack::HeaderField> fields;
-        for (const auto& [n, v] : s->pending_request) fields.push_back({n, v});
-        start_request(*s, fields, s->pending_end_stream);
-        if (stream::Stream* t = find(id)) t->pending_request.clear();
+        for (const auto& [n, v] : s->buffered_request) fields.push_back({n, v});
+        start_request(*s, fields, s->buffered_request_ends_stream);
+        if (stream::Stream* t = find(id)) t->buffered_request.clear();
     }
 }
 
-void Connection::fail_pending_streams(FailReason reason) {
+void Connection::fail_pending_streams(NotProcessedReason reason) {
     while (!pending_streams_.empty()) {
         const StreamId id = pending_streams_.front();
         pending_streams_.pop_front();
-        if (streams_.erase(id)) emit(StreamFailed{id, reason});
+        if (streams_.erase(id)) emit(StreamNotProcessed{id, reason});
     }
 }
 
@@ -165,8 +165,8 @@ SubmitResult<Connection::DataReservation> Connection::reserve_data(StreamId id, 
     if (closed_) return fail(SubmitError::connection_closed);
     stream::Stream* s = find(id);
     if (!s) return fail(SubmitError::no_such_stream);
-    if (!s->headers_sent || s->pending_open || !stream::can_send_data(s->state) || s->buffered() > 0 ||
-        s->external_pending > 0 || s->end_stream_pending || s->trailers_pending) {
+    if (!s->headers_sent || s->awaiting_open || !stream::can_send_data(s->state) || s->buffered() > 0 ||
+        s->external_pending > 0 || s->end_after_data || s->trailers_pending) {
         return fail(SubmitError::wrong_state);
     }
     // The header goes right after what was written: nothing may be pending.
@@ -224,7 +224,7 @@ SubmitError Connection::submit_trailers(StreamId id, Fields fields) {
     if (closed_) return SubmitError::connection_closed;
     stream::Stream* s = find(id);
     if (!s) return SubmitError::no_such_stream;
-    if (!s->headers_sent || s->end_stream_pending || s->trailers_pending ||
+    if (!s->headers_sent || s->end_after_data || s->trailers_pending ||
         !stream::can_send_data(s->state)) {
         return SubmitError::wrong_state;
     }
@@ -247,9 +247,9 @@ SubmitResult<std::size_t> Connection::submit_data(StreamId id, std::span<const s
     if (closed_) return fail(SubmitError::connection_closed);
     stream::Stream* s = find(id);
     if (!s) return fail(SubmitError::no_such_stream);
-    if ((!s->headers_sent && !s->pending_open) || s->end_stream_pending || s->trailers_pending ||
-        s->external_pending > 0 || s->pending_end_stream ||
-        (!s->pending_open && !stream::can_send_data(s->state))) {
+    if ((!s->headers_sent && !s->awaiting_open) || s->end_after_data || s->trailers_pending ||
+        s->external_pending > 0 || s->buffered_request_ends_stream ||
+        (!s->awaiting_open && !stream::can_send_data(s->state))) {
         return fail(SubmitError::wrong_state);
     }
     // Buffered, then framed by the scheduler in pending_output(): framing now would send this
@@ -262,7 +262,7 @@ SubmitResult<std::size_t> Connection::submit_data(StreamId id, std::span<const s
     const std::size_t room = limit > s->buffered() ? limit - s->buffered() : 0;
     const std::size_t n = std::min(room, data.size());
     s->send_buffer.insert(s->send_buffer.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
-    if (n == data.size() && end_stream) s->end_stream_pending = true;
+    if (n == data.size() && end_stream) s->end_after_data = true;
     if (n < data.size()) s->writable_wanted = true;
     if (s->has_output()) schedule(*s);
     return {n};

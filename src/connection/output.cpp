@@ -15,12 +15,12 @@ SubmitError Connection::submit_external_data(StreamId id, std::uint64_t length, 
     if (closed_) return SubmitError::connection_closed;
     stream::Stream* s = find(id);
     if (!s) return SubmitError::no_such_stream;
-    if (!s->headers_sent || s->pending_open || s->end_stream_pending || s->trailers_pending ||
+    if (!s->headers_sent || s->awaiting_open || s->end_after_data || s->trailers_pending ||
         !stream::can_send_data(s->state)) {
         return SubmitError::wrong_state;
     }
     s->external_pending += length;
-    if (end_stream) s->end_stream_pending = true;
+    if (end_stream) s->end_after_data = true;
     if (s->has_output()) schedule(*s);
     return SubmitError::none;
 }
@@ -30,7 +30,7 @@ SubmitError Connection::submit_external_data(StreamId id, std::uint64_t length, 
 // streams take turns frame by frame, non-incremental ones go one after the other.
 
 void Connection::schedule(stream::Stream& s) {
-    if (s.scheduled || s.pending_open) return;
+    if (s.scheduled || s.awaiting_open) return;
     s.scheduled = true;
     ready_[std::min<std::uint8_t>(s.urgency, 7)].push_back(s.id);
 }
@@ -71,7 +71,7 @@ bool Connection::write_stream_output(stream::Stream& s, std::size_t& budget) {
         if (room == 0) return false;  // rescheduled by WINDOW_UPDATE or SETTINGS
         const bool memory = buffered > 0;
         const std::size_t n = std::min<std::uint64_t>(room, memory ? buffered : s.external_pending);
-        const bool last = s.end_stream_pending && !s.trailers_pending &&
+        const bool last = s.end_after_data && !s.trailers_pending &&
                           (memory ? n == buffered && s.external_pending == 0 : n == s.external_pending);
         if (memory) {
             frame::write_data(out_, s.id, {s.send_buffer.data() + s.send_offset, n}, last);
@@ -96,7 +96,7 @@ bool Connection::write_stream_output(stream::Stream& s, std::size_t& budget) {
             emit(StreamWritable{s.id});
         }
         if (last) {
-            s.end_stream_pending = false;
+            s.end_after_data = false;
             finish_send(s);
             return false;
         }
@@ -111,8 +111,8 @@ bool Connection::write_stream_output(stream::Stream& s, std::size_t& budget) {
         finish_send(s);
         return false;
     }
-    if (s.end_stream_pending) {
-        s.end_stream_pending = false;
+    if (s.end_after_data) {
+        s.end_after_data = false;
         frame::write_data(out_, s.id, {}, true);
         finish_send(s);
     }

@@ -5,7 +5,7 @@ namespace h2::stream {
 void Stream::reset(StreamId new_id) {
     // Keep the buffers' capacity: that is what makes reuse allocation-free.
     std::vector<std::uint8_t> buffer = std::move(send_buffer);
-    std::vector<std::pair<std::string, std::string>> t = std::move(trailers), r = std::move(pending_request);
+    std::vector<std::pair<std::string, std::string>> t = std::move(trailers), r = std::move(buffered_request);
     buffer.clear();
     t.clear();
     r.clear();
@@ -13,7 +13,7 @@ void Stream::reset(StreamId new_id) {
     *this = Stream();
     send_buffer = std::move(buffer);
     trailers = std::move(t);
-    pending_request = std::move(r);
+    buffered_request = std::move(r);
     table_position = position;
     id = new_id;
 }

@@ -252,7 +252,28 @@ TEST(Loopback, StreamsAboveTheLastIdOfGoawayAreReportedNotProcessed) {
     const auto np = of<StreamNotProcessed>(l.client_events);
     ASSERT_EQ(np.size(), 1u);
     EXPECT_EQ(np[0].stream, b);
+    EXPECT_EQ(np[0].reason, NotProcessedReason::above_goaway_last_stream);
     EXPECT_EQ(l.client.stream_state(a), stream::State::half_closed_local);
+}
+
+TEST(Loopback, GracefulShutdownSendsTheFinalGoawayAtItsConfiguredTimeoutWhenThePingIsNotAnswered) {
+    Config c;
+    c.graceful_shutdown_timeout = std::chrono::milliseconds(250);
+    Loopback l({}, c);
+    const auto req = views(get_request());
+    l.client.submit_request(req, true);
+    l.pump();
+    const auto t0 = Connection::Clock::time_point{} + std::chrono::hours(1);
+    l.server.set_time(t0);
+    l.server.shutdown_gracefully();
+    l.server.consume_output(l.server.pending_output().size());  // the PING never reaches the client
+    ASSERT_TRUE(l.server.next_deadline().has_value());
+    EXPECT_EQ(*l.server.next_deadline(), t0 + std::chrono::milliseconds(250));
+    l.server.on_deadline(t0 + std::chrono::milliseconds(250));
+    l.pump();
+    const auto g = of<GoawayReceived>(l.client_events);
+    ASSERT_EQ(g.size(), 1u);
+    EXPECT_EQ(g[0].last_stream_id, 1u);
 }
 
 TEST(Loopback, RandomSplitsGiveTheSameConversation) {

@@ -79,6 +79,12 @@ struct Config {
     bool auto_release = true;
     // How long the peer has to acknowledge our SETTINGS (RFC 9113 §6.5.3).
     std::chrono::milliseconds settings_timeout{10000};
+    // Graceful shutdown (RFC 9113 §6.8): the final GOAWAY goes out when the PING sent with
+    // GOAWAY(2^31-1) is answered, or after this long.
+    std::chrono::milliseconds graceful_shutdown_timeout{5000};
+    // Streams remembered after they closed, so that frames arriving late on them are told
+    // apart from frames on streams that never existed (RFC 9113 §5.1: closed state).
+    std::uint32_t closed_streams_remembered = 128;
     // Tomcat's ping manager: a PING this often (0: never), keeping round_trip_time() current.
     std::chrono::milliseconds ping_interval{0};
     // Largest DATA frame we write, besides the peer's SETTINGS_MAX_FRAME_SIZE.
@@ -88,7 +94,7 @@ struct Config {
     std::uint32_t output_batch_size = 64 * 1024;
     // Client (Netty's StreamBufferingEncoder): requests beyond the peer's
     // SETTINGS_MAX_CONCURRENT_STREAMS are queued, not refused, and start when a stream closes
-    // or the limit rises; a GOAWAY or the end of the connection fails them (StreamFailed).
+    // or the limit rises; a GOAWAY or the end of the connection fails them (StreamNotProcessed).
     bool buffer_outbound_streams = false;
     std::uint32_t max_buffered_streams = 1000;
 };

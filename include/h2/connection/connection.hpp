@@ -311,7 +311,7 @@ private:
     void send_window_update(StreamId id, std::uint32_t increment);
     bool apply_peer_settings(const frame::SettingsFrame& f);
     void open_pending_streams();
-    void fail_pending_streams(FailReason reason);
+    void fail_pending_streams(NotProcessedReason reason);
     void start_request(stream::Stream& s, Fields fields, bool end_stream);
     void notify_writable(stream::Stream& s);
 
@@ -351,7 +351,7 @@ private:
     StreamId last_peer_stream_ = 0;
     StreamId next_local_stream_;
     std::deque<StreamId> pending_streams_;  // buffered requests, in id order
-    std::array<ClosedStream, 128> closed_ring_{};
+    std::vector<ClosedStream> closed_ring_;  // Config::closed_streams_remembered entries
     std::size_t closed_ring_next_ = 0;
     std::unordered_map<StreamId, std::pair<std::uint8_t, bool>> idle_priorities_map_;
     std::uint32_t local_resets_ = 0;

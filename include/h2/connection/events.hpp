@@ -65,13 +65,6 @@ struct WindowUpdateReceived {
     std::uint32_t increment = 0;
 };
 
-// A stream we created could not start: buffered behind the peer's concurrency limit, it was
-// failed by a GOAWAY or by the connection closing. The peer never saw it: safe to retry.
-enum class FailReason : std::uint8_t { goaway, connection_closed };
-struct StreamFailed {
-    StreamId stream = 0;
-    FailReason reason = FailReason::goaway;
-};
 struct SettingsAcknowledged {};
 
 struct PingReceived {
@@ -89,9 +82,16 @@ struct GoawayReceived {
     std::span<const std::uint8_t> debug_data;
 };
 
-// A stream we opened that the peer's GOAWAY says it did not process: safe to retry elsewhere.
+// A stream we opened that the peer did not process: a retry elsewhere is safe (RFC 9113
+// §8.1.4). `reason` says why; the stream is gone.
+enum class NotProcessedReason : std::uint8_t {
+    above_goaway_last_stream,  // sent, but above the last stream id of the peer's GOAWAY
+    goaway_before_sent,        // buffered behind the peer's concurrency limit when a GOAWAY came
+    closed_before_sent,        // buffered when the connection failed or was closed
+};
 struct StreamNotProcessed {
     StreamId stream = 0;
+    NotProcessedReason reason = NotProcessedReason::above_goaway_last_stream;
 };
 
 // The connection failed: we sent GOAWAY with this code (local), or received one with an error
@@ -124,6 +124,6 @@ using Event = std::variant<HeadersReceived, DataReceived, StreamReset, StreamClo
                            SettingsReceived, SettingsAcknowledged, PingReceived, PingAcknowledged,
                            GoawayReceived, StreamNotProcessed, ConnectionError,
                            PriorityUpdateReceived, PushPromiseReceived, UnknownFrameReceived,
-                           WindowUpdateReceived, StreamFailed>;
+                           WindowUpdateReceived>;
 
 }  // namespace h2

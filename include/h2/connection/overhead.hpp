@@ -26,7 +26,7 @@ public:
     // A PING ACK that answers nothing we sent.
     void unsolicited_ack() noexcept { add(1); }
     // RST_STREAM received, or sent because of the peer's error (not CANCEL or NO_ERROR).
-    void reset() noexcept { add(c_.reset_factor); }
+    void charge_reset() noexcept { add(c_.reset_factor); }
 
     // DATA received: useful, but small non-final frames cost (averaged over two frames).
     // Unlike Tomcat, a stream's first DATA frame never costs: a short body sent as DATA and

@@ -57,19 +57,19 @@ public:
     }
 
     // The application consumed n octets (at most what was received and not yet released).
-    void release(std::uint32_t n) noexcept { unreleased_credit_ += n; }
+    void release(std::uint32_t n) noexcept { released_unsent_ += n; }
 
     // The increment to send now, or 0. Batches: an update is sent once at least half of the
     // window's size has been released (so a 64 KiB window sends one update per 32 KiB).
     std::uint32_t take_update() noexcept {
-        if (unreleased_credit_ == 0 || unreleased_credit_ < size_ / 2) return 0;
+        if (released_unsent_ == 0 || released_unsent_ < size_ / 2) return 0;
         return take_all();
     }
     // Everything released so far, whatever the threshold.
     std::uint32_t take_all() noexcept {
-        const std::uint32_t n = unreleased_credit_;
+        const std::uint32_t n = released_unsent_;
         window_ += n;
-        unreleased_credit_ = 0;
+        released_unsent_ = 0;
         return n;
     }
 
@@ -82,12 +82,13 @@ public:
 
     std::int64_t available() const noexcept { return window_; }
     std::uint32_t size() const noexcept { return size_; }
-    std::uint32_t pending_release() const noexcept { return unreleased_credit_; }
+    // Credit released by the application and not yet sent in a WINDOW_UPDATE.
+    std::uint32_t released_unsent() const noexcept { return released_unsent_; }
 
 private:
     std::uint32_t size_;
     std::int64_t window_;
-    std::uint32_t unreleased_credit_ = 0;
+    std::uint32_t released_unsent_ = 0;
 };
 
 }  // namespace h2::flow

@@ -29,13 +29,15 @@ struct Stream {
 
     // Outbound message.
     bool headers_sent = false;
-    bool pending_open = false;  // buffered behind the peer's concurrency limit
-    std::vector<std::pair<std::string, std::string>> pending_request;
-    bool pending_end_stream = false;
+    // Client: a request buffered behind the peer's SETTINGS_MAX_CONCURRENT_STREAMS; its
+    // fields and END_STREAM flag are kept until its HEADERS can go out.
+    bool awaiting_open = false;
+    std::vector<std::pair<std::string, std::string>> buffered_request;
+    bool buffered_request_ends_stream = false;
     std::vector<std::uint8_t> send_buffer;  // submitted DATA not yet framed
     std::size_t send_offset = 0;            // framed up to here
     std::uint64_t external_pending = 0;     // DATA octets the caller supplies, not yet framed
-    bool end_stream_pending = false;        // END_STREAM goes with the last buffered octet
+    bool end_after_data = false;            // END_STREAM goes with the last octet submitted
     std::vector<std::pair<std::string, std::string>> trailers;  // sent after the data
     bool trailers_pending = false;
     bool scheduled = false;        // in a ready queue of the scheduler
@@ -52,7 +54,7 @@ struct Stream {
 
     std::size_t buffered() const noexcept { return send_buffer.size() - send_offset; }
     bool has_output() const noexcept {
-        return buffered() > 0 || external_pending > 0 || end_stream_pending || trailers_pending;
+        return buffered() > 0 || external_pending > 0 || end_after_data || trailers_pending;
     }
 };
 
