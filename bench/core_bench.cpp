@@ -29,7 +29,7 @@ namespace {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Corpus {
-    std::vector<std::vector<Headers>> stories;                   // raw-data
+    std::vector<std::vector<Headers>> stories;                  // raw-data
     std::vector<std::vector<std::vector<std::uint8_t>>> wires;  // nghttp2-encoded
     std::size_t header_count = 0;
     std::size_t wire_bytes = 0;
@@ -41,8 +41,8 @@ std::vector<std::uint8_t> nghttp2_encode(nghttp2_hd_deflater* d, const Headers& 
     std::vector<nghttp2_nv> nva;
     for (const auto& [n, v] : h) {
         nva.push_back({reinterpret_cast<std::uint8_t*>(const_cast<char*>(n.data())),
-                       reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())), n.size(),
-                       v.size(), NGHTTP2_NV_FLAG_NONE});
+                       reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())), n.size(), v.size(),
+                       NGHTTP2_NV_FLAG_NONE});
     }
     std::vector<std::uint8_t> out(nghttp2_hd_deflate_bound(d, nva.data(), nva.size()));
     const auto n = nghttp2_hd_deflate_hd(d, out.data(), out.size(), nva.data(), nva.size());
@@ -180,8 +180,8 @@ void BM_HpackEncode_nghttp2(benchmark::State& state) {
             auto& l = s.emplace_back();
             for (const auto& [n, v] : h) {
                 l.push_back({reinterpret_cast<std::uint8_t*>(const_cast<char*>(n.data())),
-                             reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())), n.size(),
-                             v.size(), NGHTTP2_NV_FLAG_NONE});
+                             reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())), n.size(), v.size(),
+                             NGHTTP2_NV_FLAG_NONE});
             }
         }
     }
@@ -267,9 +267,8 @@ int main(int argc, char** argv) {
             t << "| " << what << " (ms per pass) | " << ours << " | " << theirs << " | "
               << (ours > 0 ? theirs / ours : 0) << "x |\n";
         }
-        t << "| encoded size of all stories (octets) | " << c.ours_encoded << " | " << c.nghttp2_encoded
-          << " | " << static_cast<double>(c.ours_encoded) / static_cast<double>(c.nghttp2_encoded)
-          << " of nghttp2's size |\n";
+        t << "| encoded size of all stories (octets) | " << c.ours_encoded << " | " << c.nghttp2_encoded << " | "
+          << static_cast<double>(c.ours_encoded) / static_cast<double>(c.nghttp2_encoded) << " of nghttp2's size |\n";
         for (const char* what : {"BM_FrameReader_Whole", "BM_FrameReader_Segments1400"}) {
             const auto row = r.find(what);
             if (row.ns > 0) {

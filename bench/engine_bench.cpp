@@ -24,10 +24,19 @@
 static std::atomic<std::uint64_t> g_allocations{0};
 
 // nghttp2 allocates with malloc, through this hook when given one (nghttp2_mem).
-static void* ng_malloc(std::size_t n, void*) { g_allocations.fetch_add(1, std::memory_order_relaxed); return std::malloc(n); }
+static void* ng_malloc(std::size_t n, void*) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::malloc(n);
+}
 static void ng_free(void* p, void*) { std::free(p); }
-static void* ng_calloc(std::size_t n, std::size_t m, void*) { g_allocations.fetch_add(1, std::memory_order_relaxed); return std::calloc(n, m); }
-static void* ng_realloc(void* p, std::size_t n, void*) { g_allocations.fetch_add(1, std::memory_order_relaxed); return std::realloc(p, n); }
+static void* ng_calloc(std::size_t n, std::size_t m, void*) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::calloc(n, m);
+}
+static void* ng_realloc(void* p, std::size_t n, void*) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::realloc(p, n);
+}
 static nghttp2_mem g_ng_mem{nullptr, ng_malloc, ng_free, ng_calloc, ng_realloc};
 
 void* operator new(std::size_t n) {
@@ -43,12 +52,9 @@ void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
-const h2::hpack::HeaderField kRequest[] = {{":method", "GET"},
-                                           {":scheme", "https"},
-                                           {":path", "/index.html"},
-                                           {":authority", "example.org"},
-                                           {"user-agent", "bench/1.0"},
-                                           {"accept", "*/*"}};
+const h2::hpack::HeaderField kRequest[] = {{":method", "GET"},          {":scheme", "https"},
+                                           {":path", "/index.html"},    {":authority", "example.org"},
+                                           {"user-agent", "bench/1.0"}, {"accept", "*/*"}};
 const h2::hpack::HeaderField kResponse[] = {{":status", "200"}, {"content-type", "text/html"}, {"server", "libh2"}};
 
 // ---------------------------------------------------------------------------------------
@@ -66,7 +72,9 @@ struct Libh2Pair {
     std::vector<std::pair<h2::StreamId, std::size_t>> bodies;  // stream, octets left
     std::vector<std::uint8_t> wire;
 
-    explicit Libh2Pair(std::size_t body_size, bool reserve = false) : body(body_size, 'x'), zero_copy(reserve) { pump(); }
+    explicit Libh2Pair(std::size_t body_size, bool reserve = false) : body(body_size, 'x'), zero_copy(reserve) {
+        pump();
+    }
 
     // Server bodies through reservations, straight to the client.
     void send_reserved() {
@@ -128,8 +136,8 @@ struct NgPair {
     std::size_t received = 0;
     std::vector<nghttp2_nv> req, resp;
 
-    static ssize_t read_body(nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t len,
-                             std::uint32_t* flags, nghttp2_data_source* src, void*) {
+    static ssize_t read_body(nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t len, std::uint32_t* flags,
+                             nghttp2_data_source* src, void*) {
         auto* left = static_cast<std::size_t*>(src->ptr);
         const std::size_t n = std::min(len, *left);
         std::memset(buf, 'x', n);
@@ -161,8 +169,8 @@ struct NgPair {
     }
     static nghttp2_nv nv(const h2::hpack::HeaderField& f) {
         return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.name.data())),
-                reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.value.data())), f.name.size(),
-                f.value.size(), NGHTTP2_NV_FLAG_NONE};
+                reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.value.data())), f.name.size(), f.value.size(),
+                NGHTTP2_NV_FLAG_NONE};
     }
 
     explicit NgPair(std::size_t body) : body_size(body) {
@@ -276,7 +284,8 @@ int main(int argc, char** argv) {
         std::ostringstream t;
         t.setf(std::ios::fixed);
         t.precision(2);
-        t << "\n| exchange (GET, in memory) | libh2 exchanges/s | nghttp2 exchanges/s | libh2 / nghttp2 | libh2 allocs/exchange | nghttp2 allocs/exchange |\n"
+        t << "\n| exchange (GET, in memory) | libh2 exchanges/s | nghttp2 exchanges/s | libh2 / nghttp2 | libh2 "
+             "allocs/exchange | nghttp2 allocs/exchange |\n"
           << "|---|---|---|---|---|---|\n";
         const std::pair<const char*, const char*> rows[] = {
             {"BM_Exchange_libh2/0", "response body 0 octets"},
@@ -290,8 +299,8 @@ int main(int argc, char** argv) {
                 const auto it = row.counters.find("allocs/exchange");
                 return it == row.counters.end() ? 0.0 : it->second;
             };
-            t << "| " << label << " | " << a << " | " << b << " | " << (b > 0 ? a / b : 0) << "x | "
-              << allocs(ours) << " | " << allocs(theirs) << " |\n";
+            t << "| " << label << " | " << a << " | " << b << " | " << (b > 0 ? a / b : 0) << "x | " << allocs(ours)
+              << " | " << allocs(theirs) << " |\n";
         }
         return t.str();
     });

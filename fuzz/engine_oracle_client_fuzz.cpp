@@ -44,7 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::uint8_t op = data[i] % 6, arg = data[i + 1];
         response_size = std::size_t{arg} * 500;
         switch (op) {
-            case 0: if (StreamId id = client.submit_request(get, true).value) streams.push_back(id); break;
+            case 0:
+                if (StreamId id = client.submit_request(get, true).value) streams.push_back(id);
+                break;
             case 1:
                 if (StreamId id = client.submit_request(post, false).value) {
                     std::vector<std::uint8_t> body(std::size_t{arg} * 400, 'p');
@@ -52,15 +54,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     streams.push_back(id);
                 }
                 break;
-            case 2: if (!streams.empty()) client.reset_stream(streams[arg % streams.size()], ErrorCode::cancel); break;
-            case 3: client.submit_ping({arg, 1, 2, 3, 4, 5, 6, 7}); break;
+            case 2:
+                if (!streams.empty()) client.reset_stream(streams[arg % streams.size()], ErrorCode::cancel);
+                break;
+            case 3:
+                client.submit_ping({arg, 1, 2, 3, 4, 5, 6, 7});
+                break;
             case 4: {
                 nghttp2_settings_entry e[] = {{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, std::uint32_t{arg} * 1000u},
                                               {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 1u + arg}};
                 nghttp2_submit_settings(peer.session, 0, e, 2);
                 break;
             }
-            default: break;
+            default:
+                break;
         }
         for (int round = 0; round < 50; ++round) {
             events.clear();

@@ -25,14 +25,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 nghttp2_data_provider prd{};
                 prd.source.ptr = &body_sizes.back();
                 prd.read_callback = fuzz::Oracle::read_body;
-                const auto id = nghttp2_submit_request(peer.session, nullptr, nva, 4, op == 1 ? &prd : nullptr, nullptr);
+                const auto id =
+                    nghttp2_submit_request(peer.session, nullptr, nva, 4, op == 1 ? &prd : nullptr, nullptr);
                 if (id > 0) streams.push_back(id);
                 break;
             }
             case 2:
-                if (!streams.empty()) nghttp2_submit_rst_stream(peer.session, 0, streams[arg % streams.size()], NGHTTP2_CANCEL);
+                if (!streams.empty())
+                    nghttp2_submit_rst_stream(peer.session, 0, streams[arg % streams.size()], NGHTTP2_CANCEL);
                 break;
-            case 3: nghttp2_submit_ping(peer.session, 0, nullptr); break;
+            case 3:
+                nghttp2_submit_ping(peer.session, 0, nullptr);
+                break;
             case 4: {
                 nghttp2_settings_entry e[] = {{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, std::uint32_t{arg} * 1000u},
                                               {NGHTTP2_SETTINGS_HEADER_TABLE_SIZE, std::uint32_t{arg} * 64u}};
@@ -40,9 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 break;
             }
             case 5:
-                nghttp2_submit_window_update(peer.session, 0, streams.empty() || arg % 2 ? 0 : streams[arg % streams.size()], 1 + arg * 100);
+                nghttp2_submit_window_update(
+                    peer.session, 0, streams.empty() || arg % 2 ? 0 : streams[arg % streams.size()], 1 + arg * 100);
                 break;
-            default: break;
+            default:
+                break;
         }
         // Pump, answering each request with a body of `arg` x 700 octets.
         for (int round = 0; round < 50; ++round) {

@@ -41,8 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fields.clear();
         for (std::string_view f : split(list, '\xfe')) {
             const std::size_t k = f.find('\xfd');
-            fields.push_back({f.substr(0, k), k == std::string_view::npos ? "" : f.substr(k + 1),
-                              !f.empty() && f[0] == 'n'});
+            fields.push_back(
+                {f.substr(0, k), k == std::string_view::npos ? "" : f.substr(k + 1), !f.empty() && f[0] == 'n'});
         }
         block.clear();
         encoder.encode(fields, block);

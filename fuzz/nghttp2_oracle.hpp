@@ -30,8 +30,8 @@ struct Oracle {
         }
         return 0;
     }
-    static ssize_t read_body(nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t len,
-                             std::uint32_t* flags, nghttp2_data_source* src, void*) {
+    static ssize_t read_body(nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t len, std::uint32_t* flags,
+                             nghttp2_data_source* src, void*) {
         auto* left = static_cast<std::size_t*>(src->ptr);
         const std::size_t n = std::min(len, *left);
         std::memset(buf, 'b', n);

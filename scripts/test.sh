@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds libh2 and runs the whole test suite:
+#   0. the sources are formatted as .clang-format says (scripts/format.sh --check);
 #   1. optimised build (preset "default", in build/): every CTest test;
 #   2. the libFuzzer targets (preset "fuzz", in build/fuzz/), each run for a few seconds on
 #      its seed corpus;
@@ -15,6 +16,9 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_packages "${LIBH2_BUILD_PACKAGES[@]}" "${LIBH2_FUZZ_PACKAGES[@]}" "${LIBH2_INTEROP_PACKAGES[@]}"
 jobs=$(nproc)
+
+echo "== formatting"
+scripts/format.sh --check
 
 echo "== optimised build and tests"
 cmake --preset default >/dev/null

@@ -23,16 +23,26 @@ Settings advertised(const Config& c) {
 
 std::string_view to_string(SubmitError e) noexcept {
     switch (e) {
-        case SubmitError::none: return "none";
-        case SubmitError::no_such_stream: return "no such stream";
-        case SubmitError::wrong_state: return "not allowed in the stream's state";
-        case SubmitError::stream_ids_exhausted: return "stream identifiers exhausted";
-        case SubmitError::too_many_streams: return "peer's concurrent stream limit reached";
-        case SubmitError::going_away: return "connection is going away";
-        case SubmitError::connection_closed: return "connection closed";
-        case SubmitError::push_disabled: return "server push disabled by the client";
-        case SubmitError::wrong_role: return "not allowed in this role";
-        case SubmitError::output_pending: return "output is pending: write it first";
+        case SubmitError::none:
+            return "none";
+        case SubmitError::no_such_stream:
+            return "no such stream";
+        case SubmitError::wrong_state:
+            return "not allowed in the stream's state";
+        case SubmitError::stream_ids_exhausted:
+            return "stream identifiers exhausted";
+        case SubmitError::too_many_streams:
+            return "peer's concurrent stream limit reached";
+        case SubmitError::going_away:
+            return "connection is going away";
+        case SubmitError::connection_closed:
+            return "connection closed";
+        case SubmitError::push_disabled:
+            return "server push disabled by the client";
+        case SubmitError::wrong_role:
+            return "not allowed in this role";
+        case SubmitError::output_pending:
+            return "output is pending: write it first";
     }
     return "?";
 }
@@ -57,8 +67,7 @@ Connection::Connection(Role role, const Config& config)
 Connection Connection::server(const Config& config) { return Connection(Role::server, config); }
 Connection Connection::client(const Config& config) { return Connection(Role::client, config); }
 
-std::optional<Connection> Connection::server_upgrade(const Config& config,
-                                                     std::span<const std::uint8_t> http2_settings,
+std::optional<Connection> Connection::server_upgrade(const Config& config, std::span<const std::uint8_t> http2_settings,
                                                      Fields upgrade_request) {
     Connection c(Role::server, config);
     // The HTTP2-Settings payload is a SETTINGS frame payload (RFC 7540 §3.2.1).
@@ -112,7 +121,7 @@ std::size_t Connection::receive(std::span<const std::uint8_t> input, std::vector
     } else {
         for (auto& f : fixups_) f.event += events.size();
     }
-    for (Event& e : queued_events_) events.push_back(std::move(e));
+    events.insert(events.end(), queued_events_.begin(), queued_events_.end());
     queued_events_.clear();
 
     while (!closed_ && !input.empty()) {
@@ -169,15 +178,15 @@ std::size_t Connection::receive(std::span<const std::uint8_t> input, std::vector
 void Connection::poll_events(std::vector<Event>& events) {
     // Events with fields (the upgrade request) need receive() to place them.
     if (!fixups_.empty()) return;
-    for (Event& e : queued_events_) events.push_back(std::move(e));
+    events.insert(events.end(), queued_events_.begin(), queued_events_.end());
     queued_events_.clear();
 }
 
-void Connection::emit(Event e) {
+void Connection::emit(const Event& e) {
     if (events_) {
-        events_->push_back(std::move(e));
+        events_->push_back(e);
     } else {
-        queued_events_.push_back(std::move(e));
+        queued_events_.push_back(e);
     }
 }
 
@@ -230,9 +239,7 @@ void Connection::stream_error(StreamId id, ErrorCode code, std::string_view reas
 // ---------------------------------------------------------------------------------------
 // Streams
 
-stream::Stream* Connection::find(StreamId id) noexcept {
-    return streams_.find(id);
-}
+stream::Stream* Connection::find(StreamId id) noexcept { return streams_.find(id); }
 
 std::optional<stream::State> Connection::stream_state(StreamId id) const noexcept {
     if (const stream::Stream* s = streams_.find(id)) return s->state;
@@ -247,8 +254,8 @@ std::int64_t Connection::stream_send_window(StreamId id) const noexcept {
 stream::Stream& Connection::open_stream(StreamId id) {
     stream::Stream& s = streams_.insert(id);
     s.send_window = flow::SendWindow(peer_.initial_window_size);
-    s.receive_window = flow::ReceiveWindow(local_acked_ ? local_.initial_window_size
-                                                        : frame::default_initial_window_size);
+    s.receive_window =
+        flow::ReceiveWindow(local_acked_ ? local_.initial_window_size : frame::default_initial_window_size);
     ++counters_.streams_opened;
     return s;
 }
@@ -267,8 +274,7 @@ bool Connection::is_idle(StreamId id) const noexcept {
 bool Connection::transition(stream::Stream& s, stream::Input in) {
     const auto next = stream::transition(s.state, in);
     if (!next) return false;
-    const bool was_active = s.state == stream::State::open ||
-                            s.state == stream::State::half_closed_local ||
+    const bool was_active = s.state == stream::State::open || s.state == stream::State::half_closed_local ||
                             s.state == stream::State::half_closed_remote;
     const bool active = *next == stream::State::open || *next == stream::State::half_closed_local ||
                         *next == stream::State::half_closed_remote;
@@ -282,9 +288,9 @@ void Connection::close_stream(StreamId id, bool reset, ErrorCode code, Initiator
     stream::Stream* s = find(id);
     if (!s) return;
     if (s->state != stream::State::closed) {
-        transition(*s, reset ? (who == Initiator::local ? stream::Input::send_rst_stream
-                                                        : stream::Input::recv_rst_stream)
-                             : stream::Input::send_rst_stream);
+        transition(*s, reset
+                           ? (who == Initiator::local ? stream::Input::send_rst_stream : stream::Input::recv_rst_stream)
+                           : stream::Input::send_rst_stream);
     }
     // Credit held for data the application never released goes back to the connection.
     return_connection_credit(s->held);

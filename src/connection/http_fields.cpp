@@ -53,8 +53,8 @@ bool valid_value(std::string_view v) noexcept {
 
 // RFC 9113 §8.2.2: connection-specific fields, and TE other than "trailers".
 bool connection_specific(std::string_view n, std::string_view v) noexcept {
-    return n == "connection" || n == "proxy-connection" || n == "keep-alive" ||
-           n == "transfer-encoding" || n == "upgrade" || (n == "te" && v != "trailers");
+    return n == "connection" || n == "proxy-connection" || n == "keep-alive" || n == "transfer-encoding" ||
+           n == "upgrade" || (n == "te" && v != "trailers");
 }
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
@@ -69,8 +69,7 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
 }
 
 // Checks a regular field; records content-length. Returns a reason or empty.
-std::string_view check_regular(const hpack::HeaderField& f,
-                               std::optional<std::uint64_t>& content_length) noexcept {
+std::string_view check_regular(const hpack::HeaderField& f, std::optional<std::uint64_t>& content_length) noexcept {
     if (!valid_name(f.name)) return "invalid field name";
     if (!valid_value(f.value)) return "invalid field value";
     if (connection_specific(f.name, f.value)) return "connection-specific field";

@@ -87,8 +87,7 @@ void Connection::on_data(const frame::DataFrame& f) {
     s->received_length += f.data.size();
     // RFC 9113 §8.1.1: DATA must add up to content-length.
     if (s->expected_length && !s->no_response_body &&
-        (s->received_length > *s->expected_length ||
-         (f.end_stream && s->received_length != *s->expected_length))) {
+        (s->received_length > *s->expected_length || (f.end_stream && s->received_length != *s->expected_length))) {
         credit(*s, static_cast<std::uint32_t>(f.data.size()));
         return stream_error(id, ErrorCode::protocol_error, "DATA does not match content-length");
     }
@@ -132,8 +131,8 @@ void Connection::on_rst_stream(const frame::RstStreamFrame& f) {
     if (now_ > reset_refill_) {
         const double seconds = std::chrono::duration<double>(now_ - reset_refill_).count();
         if (reset_refill_ != Clock::time_point{}) {
-            reset_tokens_ = std::min<double>(config_.limits.reset_burst,
-                                             reset_tokens_ + seconds * config_.limits.reset_rate);
+            reset_tokens_ =
+                std::min<double>(config_.limits.reset_burst, reset_tokens_ + seconds * config_.limits.reset_rate);
         }
         reset_refill_ = now_;
     }
@@ -181,7 +180,9 @@ bool Connection::apply_peer_settings(const frame::SettingsFrame& f) {
                 }
                 peer_.enable_push = s.value == 1;
                 break;
-            case SettingId::max_concurrent_streams: peer_.max_concurrent_streams = s.value; break;
+            case SettingId::max_concurrent_streams:
+                peer_.max_concurrent_streams = s.value;
+                break;
             case SettingId::initial_window_size: {
                 // RFC 9113 §6.9.2: the difference applies to every stream's send window.
                 const std::int64_t delta = std::int64_t{s.value} - peer_.initial_window_size;
@@ -197,11 +198,20 @@ bool Connection::apply_peer_settings(const frame::SettingsFrame& f) {
                 }
                 break;
             }
-            case SettingId::max_frame_size: peer_.max_frame_size = s.value; break;
-            case SettingId::max_header_list_size: peer_.max_header_list_size = s.value; break;
-            case SettingId::enable_connect_protocol: peer_.enable_connect_protocol = s.value == 1; break;
-            case SettingId::no_rfc7540_priorities: peer_.no_rfc7540_priorities = s.value == 1; break;
-            default: break;  // unknown: ignored (§6.5.2)
+            case SettingId::max_frame_size:
+                peer_.max_frame_size = s.value;
+                break;
+            case SettingId::max_header_list_size:
+                peer_.max_header_list_size = s.value;
+                break;
+            case SettingId::enable_connect_protocol:
+                peer_.enable_connect_protocol = s.value == 1;
+                break;
+            case SettingId::no_rfc7540_priorities:
+                peer_.no_rfc7540_priorities = s.value == 1;
+                break;
+            default:
+                break;  // unknown: ignored (§6.5.2)
         }
     }
     return true;
@@ -209,8 +219,8 @@ bool Connection::apply_peer_settings(const frame::SettingsFrame& f) {
 
 void Connection::on_ping(const frame::PingFrame& f) {
     if (f.ack) {
-        const auto it = std::find_if(pings_.begin(), pings_.end(),
-                                     [&](const PendingPing& p) { return p.opaque == f.opaque_data; });
+        const auto it =
+            std::find_if(pings_.begin(), pings_.end(), [&](const PendingPing& p) { return p.opaque == f.opaque_data; });
         if (it == pings_.end()) return overhead_.unsolicited_ack();
         const auto rtt = std::chrono::duration_cast<std::chrono::nanoseconds>(now_ - it->sent);
         rtt_ = rtt_.count() == 0 ? rtt : (rtt_ * 7 + rtt) / 8;
@@ -302,10 +312,9 @@ void Connection::on_priority_update(const frame::PriorityUpdateFrame& f) {
         parse_priority(f.field_value, p);
         idle_priorities_map_[f.prioritized_stream_id] = {p.urgency, p.incremental};
     }
-    const auto value = stable({reinterpret_cast<const std::uint8_t*>(f.field_value.data()),
-                               f.field_value.size()}, input_);
-    emit(PriorityUpdateReceived{f.prioritized_stream_id,
-                                {reinterpret_cast<const char*>(value.data()), value.size()}});
+    const auto value =
+        stable({reinterpret_cast<const std::uint8_t*>(f.field_value.data()), f.field_value.size()}, input_);
+    emit(PriorityUpdateReceived{f.prioritized_stream_id, {reinterpret_cast<const char*>(value.data()), value.size()}});
 }
 
 }  // namespace h2

@@ -11,20 +11,24 @@ using stream::Input;
 using stream::State;
 
 void Connection::on_headers(const frame::HeadersFrame& f) {
-    block_ = {f.stream_id, 0, f.end_stream, false,
-              f.priority && f.priority->dependency == f.stream_id};  // §5.3.1
+    block_ = {f.stream_id, 0, f.end_stream, false, f.priority && f.priority->dependency == f.stream_id};  // §5.3.1
     switch (assembler_.begin(f.fragment, f.end_headers)) {
-        case frame::HeaderBlockAssembler::Status::complete: return on_header_block(assembler_.block());
-        case frame::HeaderBlockAssembler::Status::incomplete: return;
-        default: return trip(counters_.header_block_trips, "header block too large");
+        case frame::HeaderBlockAssembler::Status::complete:
+            return on_header_block(assembler_.block());
+        case frame::HeaderBlockAssembler::Status::incomplete:
+            return;
+        default:
+            return trip(counters_.header_block_trips, "header block too large");
     }
 }
 
 void Connection::on_continuation(const frame::ContinuationFrame& f) {
     overhead_.continuation(static_cast<std::uint32_t>(f.fragment.size()), f.end_headers);
     switch (assembler_.append(f.fragment, f.end_headers)) {
-        case frame::HeaderBlockAssembler::Status::complete: return on_header_block(assembler_.block());
-        case frame::HeaderBlockAssembler::Status::incomplete: return;
+        case frame::HeaderBlockAssembler::Status::complete:
+            return on_header_block(assembler_.block());
+        case frame::HeaderBlockAssembler::Status::incomplete:
+            return;
         case frame::HeaderBlockAssembler::Status::too_many_continuations:
             return trip(counters_.continuation_trips, "too many CONTINUATION frames");
         case frame::HeaderBlockAssembler::Status::too_large:
@@ -171,8 +175,7 @@ void Connection::on_push_promise(const frame::PushPromiseFrame& f) {
     if (role_ == Role::server) return connection_error(ErrorCode::protocol_error, "PUSH_PROMISE from a client");
     if (!local_.enable_push) return connection_error(ErrorCode::protocol_error, "PUSH_PROMISE with push disabled");
     const stream::Stream* s = find(f.stream_id);
-    if (!s || !is_local(f.stream_id) ||
-        (s->state != State::open && s->state != State::half_closed_local)) {
+    if (!s || !is_local(f.stream_id) || (s->state != State::open && s->state != State::half_closed_local)) {
         return connection_error(ErrorCode::protocol_error, "PUSH_PROMISE on a stream that cannot carry it");
     }
     if (is_local(f.promised_stream_id) || !is_idle(f.promised_stream_id)) {
@@ -180,9 +183,12 @@ void Connection::on_push_promise(const frame::PushPromiseFrame& f) {
     }
     block_ = {f.stream_id, f.promised_stream_id, false, true, false};
     switch (assembler_.begin(f.fragment, f.end_headers)) {
-        case frame::HeaderBlockAssembler::Status::complete: return on_header_block(assembler_.block());
-        case frame::HeaderBlockAssembler::Status::incomplete: return;
-        default: return trip(counters_.header_block_trips, "header block too large");
+        case frame::HeaderBlockAssembler::Status::complete:
+            return on_header_block(assembler_.block());
+        case frame::HeaderBlockAssembler::Status::incomplete:
+            return;
+        default:
+            return trip(counters_.header_block_trips, "header block too large");
     }
 }
 

@@ -21,12 +21,16 @@ void Connection::write_preface() {
     std::vector<frame::Setting> s;
     auto add = [&](SettingId id, std::uint32_t v) { s.push_back({static_cast<std::uint16_t>(id), v}); };
     const Settings defaults;
-    if (local_.header_table_size != defaults.header_table_size) add(SettingId::header_table_size, local_.header_table_size);
+    if (local_.header_table_size != defaults.header_table_size)
+        add(SettingId::header_table_size, local_.header_table_size);
     if (role_ == Role::client && !local_.enable_push) add(SettingId::enable_push, 0);
-    if (local_.max_concurrent_streams != Settings::unlimited) add(SettingId::max_concurrent_streams, local_.max_concurrent_streams);
-    if (local_.initial_window_size != defaults.initial_window_size) add(SettingId::initial_window_size, local_.initial_window_size);
+    if (local_.max_concurrent_streams != Settings::unlimited)
+        add(SettingId::max_concurrent_streams, local_.max_concurrent_streams);
+    if (local_.initial_window_size != defaults.initial_window_size)
+        add(SettingId::initial_window_size, local_.initial_window_size);
     if (local_.max_frame_size != defaults.max_frame_size) add(SettingId::max_frame_size, local_.max_frame_size);
-    if (local_.max_header_list_size != Settings::unlimited) add(SettingId::max_header_list_size, local_.max_header_list_size);
+    if (local_.max_header_list_size != Settings::unlimited)
+        add(SettingId::max_header_list_size, local_.max_header_list_size);
     if (role_ == Role::server && local_.enable_connect_protocol) add(SettingId::enable_connect_protocol, 1);
     if (local_.no_rfc7540_priorities) add(SettingId::no_rfc7540_priorities, 1);
     frame::write_settings(out_, s);
@@ -210,8 +214,8 @@ SubmitError Connection::submit_response(StreamId id, Fields fields, bool end_str
     } else if (!stream::can_send_data(s->state)) {
         return SubmitError::wrong_state;
     }
-    const bool informational = !fields.empty() && fields[0].name == ":status" &&
-                               !fields[0].value.empty() && fields[0].value[0] == '1';
+    const bool informational =
+        !fields.empty() && fields[0].name == ":status" && !fields[0].value.empty() && fields[0].value[0] == '1';
     if (informational && end_stream) return SubmitError::wrong_state;
     transition(*s, Input::send_headers);
     if (!informational) s->headers_sent = true;
@@ -224,8 +228,7 @@ SubmitError Connection::submit_trailers(StreamId id, Fields fields) {
     if (closed_) return SubmitError::connection_closed;
     stream::Stream* s = find(id);
     if (!s) return SubmitError::no_such_stream;
-    if (!s->headers_sent || s->end_after_data || s->trailers_pending ||
-        !stream::can_send_data(s->state)) {
+    if (!s->headers_sent || s->end_after_data || s->trailers_pending || !stream::can_send_data(s->state)) {
         return SubmitError::wrong_state;
     }
     if (s->buffered() == 0 && s->external_pending == 0) {
@@ -255,7 +258,8 @@ SubmitResult<std::size_t> Connection::submit_data(StreamId id, std::span<const s
     // Buffered, then framed by the scheduler in pending_output(): framing now would send this
     // body ahead of more urgent ones submitted before the output is read (RFC 9218).
     if (s->send_offset > 0 && s->send_offset * 2 >= s->send_buffer.size()) {
-        s->send_buffer.erase(s->send_buffer.begin(), s->send_buffer.begin() + static_cast<std::ptrdiff_t>(s->send_offset));
+        s->send_buffer.erase(s->send_buffer.begin(),
+                             s->send_buffer.begin() + static_cast<std::ptrdiff_t>(s->send_offset));
         s->send_offset = 0;
     }
     const std::size_t limit = config_.limits.max_buffered_data_per_stream;

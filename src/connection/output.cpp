@@ -59,8 +59,8 @@ void Connection::fill_data() {
 std::size_t Connection::data_frame_room(const stream::Stream& s, std::size_t budget) const noexcept {
     const std::int64_t window = std::min(s.send_window.available(), send_window_.available());
     if (window <= 0) return 0;
-    return std::min<std::size_t>({static_cast<std::size_t>(window), peer_.max_frame_size,
-                                  config_.max_data_frame_size, std::max<std::size_t>(budget, 1)});
+    return std::min<std::size_t>({static_cast<std::size_t>(window), peer_.max_frame_size, config_.max_data_frame_size,
+                                  std::max<std::size_t>(budget, 1)});
 }
 
 // Writes one frame of the stream's output. Returns true if the stream can write more now.
@@ -151,9 +151,7 @@ Connection::OutputBatch Connection::pending_batch() {
     return {{frozen_.data() + frozen_head_, frozen_.size() - frozen_head_}, frozen_external_, frozen_head_};
 }
 
-std::span<const std::uint8_t> Connection::pending_output() {
-    return pending_batch().octets;
-}
+std::span<const std::uint8_t> Connection::pending_output() { return pending_batch().octets; }
 
 void Connection::consume_output(std::size_t n) noexcept {
     check_frozen_batch();

@@ -2,8 +2,7 @@
 
 namespace h2::frame {
 
-HeaderBlockAssembler::Status HeaderBlockAssembler::begin(std::span<const std::uint8_t> fragment,
-                                                         bool end_headers) {
+HeaderBlockAssembler::Status HeaderBlockAssembler::begin(std::span<const std::uint8_t> fragment, bool end_headers) {
     continuations_ = 0;
     joined_.clear();
     block_ = {};
@@ -16,8 +15,7 @@ HeaderBlockAssembler::Status HeaderBlockAssembler::begin(std::span<const std::ui
     return Status::incomplete;
 }
 
-HeaderBlockAssembler::Status HeaderBlockAssembler::append(std::span<const std::uint8_t> fragment,
-                                                          bool end_headers) {
+HeaderBlockAssembler::Status HeaderBlockAssembler::append(std::span<const std::uint8_t> fragment, bool end_headers) {
     // RFC 9113 §10.5: a block is bounded in frames as well as in octets, so that a stream
     // of empty CONTINUATION frames cannot keep the connection busy for free.
     if (++continuations_ > limits_.max_continuations) return Status::too_many_continuations;

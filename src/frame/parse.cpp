@@ -8,9 +8,7 @@ namespace {
 
 using E = ErrorCode;
 
-std::optional<ProtocolError> conn(E code, std::string_view why) {
-    return ProtocolError::connection(code, why);
-}
+std::optional<ProtocolError> conn(E code, std::string_view why) { return ProtocolError::connection(code, why); }
 
 PrioritySpec read_priority(const std::uint8_t* p) {
     const std::uint32_t dep = read_u32(p);
@@ -86,8 +84,7 @@ std::optional<ProtocolError> parse_settings(const FrameHeader& h, Bytes p, Frame
 std::optional<ProtocolError> parse_push_promise(const FrameHeader& h, Bytes p, Frame& out) {
     if (h.stream_id == 0) return conn(E::protocol_error, "PUSH_PROMISE on stream 0");
     if (auto err = strip_padding(h, p, 4)) return err;
-    out = PushPromiseFrame{h.stream_id, read_u32(p.data()) & max_stream_id,
-                           h.has(flags::end_headers), p.subspan(4)};
+    out = PushPromiseFrame{h.stream_id, read_u32(p.data()) & max_stream_id, h.has(flags::end_headers), p.subspan(4)};
     return std::nullopt;
 }
 
@@ -103,8 +100,7 @@ std::optional<ProtocolError> parse_ping(const FrameHeader& h, Bytes p, Frame& ou
 std::optional<ProtocolError> parse_goaway(const FrameHeader& h, Bytes p, Frame& out) {
     if (h.stream_id != 0) return conn(E::protocol_error, "GOAWAY on a stream");
     if (p.size() < 8) return conn(E::frame_size_error, "GOAWAY shorter than 8 octets");
-    out = GoawayFrame{read_u32(p.data()) & max_stream_id,
-                      static_cast<ErrorCode>(read_u32(p.data() + 4)), p.subspan(8)};
+    out = GoawayFrame{read_u32(p.data()) & max_stream_id, static_cast<ErrorCode>(read_u32(p.data() + 4)), p.subspan(8)};
     return std::nullopt;
 }
 
@@ -131,8 +127,7 @@ std::optional<ProtocolError> parse_priority_update(const FrameHeader& h, Bytes p
     const StreamId id = read_u32(p.data()) & max_stream_id;
     if (id == 0) return conn(E::protocol_error, "PRIORITY_UPDATE for stream 0");
     const Bytes value = p.subspan(4);
-    out = PriorityUpdateFrame{
-        id, std::string_view(reinterpret_cast<const char*>(value.data()), value.size())};
+    out = PriorityUpdateFrame{id, std::string_view(reinterpret_cast<const char*>(value.data()), value.size())};
     return std::nullopt;
 }
 
@@ -153,17 +148,28 @@ StreamId stream_id_of(const Frame& f) noexcept {
 
 std::optional<ProtocolError> parse_payload(const FrameHeader& h, Bytes payload, Frame& out) {
     switch (static_cast<Type>(h.type)) {
-        case Type::data: return parse_data(h, payload, out);
-        case Type::headers: return parse_headers(h, payload, out);
-        case Type::priority: return parse_priority(h, payload, out);
-        case Type::rst_stream: return parse_rst_stream(h, payload, out);
-        case Type::settings: return parse_settings(h, payload, out);
-        case Type::push_promise: return parse_push_promise(h, payload, out);
-        case Type::ping: return parse_ping(h, payload, out);
-        case Type::goaway: return parse_goaway(h, payload, out);
-        case Type::window_update: return parse_window_update(h, payload, out);
-        case Type::continuation: return parse_continuation(h, payload, out);
-        case Type::priority_update: return parse_priority_update(h, payload, out);
+        case Type::data:
+            return parse_data(h, payload, out);
+        case Type::headers:
+            return parse_headers(h, payload, out);
+        case Type::priority:
+            return parse_priority(h, payload, out);
+        case Type::rst_stream:
+            return parse_rst_stream(h, payload, out);
+        case Type::settings:
+            return parse_settings(h, payload, out);
+        case Type::push_promise:
+            return parse_push_promise(h, payload, out);
+        case Type::ping:
+            return parse_ping(h, payload, out);
+        case Type::goaway:
+            return parse_goaway(h, payload, out);
+        case Type::window_update:
+            return parse_window_update(h, payload, out);
+        case Type::continuation:
+            return parse_continuation(h, payload, out);
+        case Type::priority_update:
+            return parse_priority_update(h, payload, out);
     }
     out = UnknownFrame{h.type, h.flags, h.stream_id, payload};
     return std::nullopt;

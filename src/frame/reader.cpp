@@ -21,29 +21,24 @@ FrameReader::Status FrameReader::fail(ProtocolError err, ProtocolError& out) noe
 std::optional<ProtocolError> FrameReader::check_header(const FrameHeader& h) const noexcept {
     // RFC 9113 §4.2.
     if (h.length > max_frame_size_) {
-        return ProtocolError::connection(ErrorCode::frame_size_error,
-                                         "frame larger than SETTINGS_MAX_FRAME_SIZE");
+        return ProtocolError::connection(ErrorCode::frame_size_error, "frame larger than SETTINGS_MAX_FRAME_SIZE");
     }
     // RFC 9113 §6.10 and §4.3: a header block is a contiguous sequence of frames.
     const auto type = static_cast<Type>(h.type);
     if (continuation_stream_ != 0) {
         if (type != Type::continuation) {
-            return ProtocolError::connection(ErrorCode::protocol_error,
-                                             "expected CONTINUATION inside a header block");
+            return ProtocolError::connection(ErrorCode::protocol_error, "expected CONTINUATION inside a header block");
         }
         if (h.stream_id != continuation_stream_) {
-            return ProtocolError::connection(ErrorCode::protocol_error,
-                                             "CONTINUATION on a different stream");
+            return ProtocolError::connection(ErrorCode::protocol_error, "CONTINUATION on a different stream");
         }
     } else if (type == Type::continuation) {
-        return ProtocolError::connection(ErrorCode::protocol_error,
-                                         "CONTINUATION without an open header block");
+        return ProtocolError::connection(ErrorCode::protocol_error, "CONTINUATION without an open header block");
     }
     return std::nullopt;
 }
 
-FrameReader::Status FrameReader::finish(const FrameHeader& h, Bytes payload, Frame& frame,
-                                        ProtocolError& error) {
+FrameReader::Status FrameReader::finish(const FrameHeader& h, Bytes payload, Frame& frame, ProtocolError& error) {
     if (auto err = parse_payload(h, payload, frame)) {
         if (err->scope == ErrorScope::connection) return fail(*err, error);
         error = *err;
@@ -56,8 +51,7 @@ FrameReader::Status FrameReader::finish(const FrameHeader& h, Bytes payload, Fra
     return Status::frame;
 }
 
-FrameReader::Status FrameReader::next(std::span<const std::uint8_t>& input, Frame& frame,
-                                      ProtocolError& error) {
+FrameReader::Status FrameReader::next(std::span<const std::uint8_t>& input, Frame& frame, ProtocolError& error) {
     if (failed_) {
         error = failure_;
         return Status::error;

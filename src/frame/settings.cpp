@@ -6,8 +6,7 @@ std::optional<ProtocolError> validate_setting(Setting s) noexcept {
     switch (static_cast<SettingId>(s.id)) {
         case SettingId::enable_push:  // RFC 9113 §6.5.2
             if (s.value > 1) {
-                return ProtocolError::connection(ErrorCode::protocol_error,
-                                                 "SETTINGS_ENABLE_PUSH must be 0 or 1");
+                return ProtocolError::connection(ErrorCode::protocol_error, "SETTINGS_ENABLE_PUSH must be 0 or 1");
             }
             break;
         case SettingId::initial_window_size:  // RFC 9113 §6.5.2
@@ -24,8 +23,8 @@ std::optional<ProtocolError> validate_setting(Setting s) noexcept {
             break;
         case SettingId::enable_connect_protocol:  // RFC 8441 §3
             if (s.value > 1) {
-                return ProtocolError::connection(
-                    ErrorCode::protocol_error, "SETTINGS_ENABLE_CONNECT_PROTOCOL must be 0 or 1");
+                return ProtocolError::connection(ErrorCode::protocol_error,
+                                                 "SETTINGS_ENABLE_CONNECT_PROTOCOL must be 0 or 1");
             }
             break;
         case SettingId::no_rfc7540_priorities:  // RFC 9218 §2.1

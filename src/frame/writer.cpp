@@ -7,8 +7,7 @@ namespace h2::frame {
 namespace {
 
 // Appends a frame header and returns a pointer to `length` octets of payload to fill.
-std::uint8_t* append_frame(Buffer& out, std::uint8_t type, std::uint8_t fl, StreamId id,
-                           std::size_t length) {
+std::uint8_t* append_frame(Buffer& out, std::uint8_t type, std::uint8_t fl, StreamId id, std::size_t length) {
     const std::size_t at = out.size();
     out.resize(at + header_size + length);
     std::uint8_t* p = out.data() + at;
@@ -16,8 +15,7 @@ std::uint8_t* append_frame(Buffer& out, std::uint8_t type, std::uint8_t fl, Stre
     return p + header_size;
 }
 
-std::uint8_t* append_frame(Buffer& out, Type type, std::uint8_t fl, StreamId id,
-                           std::size_t length) {
+std::uint8_t* append_frame(Buffer& out, Type type, std::uint8_t fl, StreamId id, std::size_t length) {
     return append_frame(out, static_cast<std::uint8_t>(type), fl, id, length);
 }
 
@@ -70,16 +68,15 @@ void write_data(Buffer& out, StreamId id, Bytes data, bool end_stream, std::uint
     std::memset(p + 1 + data.size(), 0, pad_length);
 }
 
-std::array<std::uint8_t, header_size> data_frame_header(StreamId id, std::uint32_t length,
-                                                        bool end_stream) noexcept {
+std::array<std::uint8_t, header_size> data_frame_header(StreamId id, std::uint32_t length, bool end_stream) noexcept {
     std::array<std::uint8_t, header_size> h{};
     write_header(h.data(), {length, static_cast<std::uint8_t>(Type::data),
                             static_cast<std::uint8_t>(end_stream ? flags::end_stream : 0), id});
     return h;
 }
 
-void write_headers(Buffer& out, StreamId id, Bytes block, bool end_stream,
-                   std::uint32_t max_frame_size, const PrioritySpec* priority) {
+void write_headers(Buffer& out, StreamId id, Bytes block, bool end_stream, std::uint32_t max_frame_size,
+                   const PrioritySpec* priority) {
     const std::size_t fixed = priority ? 5 : 0;
     const std::size_t first = std::min<std::size_t>(block.size(), max_frame_size - fixed);
     std::uint8_t fl = end_stream ? flags::end_stream : 0;
@@ -91,8 +88,7 @@ void write_headers(Buffer& out, StreamId id, Bytes block, bool end_stream,
     write_continuations(out, id, block.subspan(first), max_frame_size);
 }
 
-void write_push_promise(Buffer& out, StreamId id, StreamId promised, Bytes block,
-                        std::uint32_t max_frame_size) {
+void write_push_promise(Buffer& out, StreamId id, StreamId promised, Bytes block, std::uint32_t max_frame_size) {
     const std::size_t first = std::min<std::size_t>(block.size(), max_frame_size - 4);
     const std::uint8_t fl = first == block.size() ? flags::end_headers : 0;
     std::uint8_t* p = append_frame(out, Type::push_promise, fl, id, 4 + first);
@@ -146,49 +142,40 @@ void write_frame(Buffer& out, const Frame& frame) {
     struct Visitor {
         Buffer& out;
         void operator()(const DataFrame& f) {
-            write_raw_frame(out, static_cast<std::uint8_t>(Type::data),
-                            f.end_stream ? flags::end_stream : 0, f.stream_id, f.data);
+            write_raw_frame(out, static_cast<std::uint8_t>(Type::data), f.end_stream ? flags::end_stream : 0,
+                            f.stream_id, f.data);
         }
         void operator()(const HeadersFrame& f) {
-            std::uint8_t fl = (f.end_stream ? flags::end_stream : 0) |
-                              (f.end_headers ? flags::end_headers : 0) |
+            std::uint8_t fl = (f.end_stream ? flags::end_stream : 0) | (f.end_headers ? flags::end_headers : 0) |
                               (f.priority ? flags::priority : 0);
             const std::size_t fixed = f.priority ? 5 : 0;
-            std::uint8_t* p =
-                append_frame(out, Type::headers, fl, f.stream_id, fixed + f.fragment.size());
+            std::uint8_t* p = append_frame(out, Type::headers, fl, f.stream_id, fixed + f.fragment.size());
             if (f.priority) write_priority_fields(p, *f.priority);
             copy(p + fixed, f.fragment);
         }
         void operator()(const PriorityFrame& f) { write_priority(out, f.stream_id, f.priority); }
         void operator()(const RstStreamFrame& f) { write_rst_stream(out, f.stream_id, f.error_code); }
         void operator()(const SettingsFrame& f) {
-            write_raw_frame(out, static_cast<std::uint8_t>(Type::settings),
-                            f.ack ? flags::ack : 0, 0, f.settings.payload());
+            write_raw_frame(out, static_cast<std::uint8_t>(Type::settings), f.ack ? flags::ack : 0, 0,
+                            f.settings.payload());
         }
         void operator()(const PushPromiseFrame& f) {
-            std::uint8_t* p = append_frame(out, Type::push_promise,
-                                           f.end_headers ? flags::end_headers : 0, f.stream_id,
+            std::uint8_t* p = append_frame(out, Type::push_promise, f.end_headers ? flags::end_headers : 0, f.stream_id,
                                            4 + f.fragment.size());
             write_u32(p, f.promised_stream_id & max_stream_id);
             copy(p + 4, f.fragment);
         }
         void operator()(const PingFrame& f) { write_ping(out, f.opaque_data, f.ack); }
-        void operator()(const GoawayFrame& f) {
-            write_goaway(out, f.last_stream_id, f.error_code, f.debug_data);
-        }
-        void operator()(const WindowUpdateFrame& f) {
-            write_window_update(out, f.stream_id, f.increment);
-        }
+        void operator()(const GoawayFrame& f) { write_goaway(out, f.last_stream_id, f.error_code, f.debug_data); }
+        void operator()(const WindowUpdateFrame& f) { write_window_update(out, f.stream_id, f.increment); }
         void operator()(const ContinuationFrame& f) {
-            write_raw_frame(out, static_cast<std::uint8_t>(Type::continuation),
-                            f.end_headers ? flags::end_headers : 0, f.stream_id, f.fragment);
+            write_raw_frame(out, static_cast<std::uint8_t>(Type::continuation), f.end_headers ? flags::end_headers : 0,
+                            f.stream_id, f.fragment);
         }
         void operator()(const PriorityUpdateFrame& f) {
             write_priority_update(out, f.prioritized_stream_id, f.field_value);
         }
-        void operator()(const UnknownFrame& f) {
-            write_raw_frame(out, f.type, f.flags, f.stream_id, f.payload);
-        }
+        void operator()(const UnknownFrame& f) { write_raw_frame(out, f.type, f.flags, f.stream_id, f.payload); }
     };
     std::visit(Visitor{out}, frame);
 }

@@ -11,13 +11,10 @@ namespace {
 
 constexpr DecodeResult kOk{};
 
-constexpr DecodeResult compression_error(std::string_view why) {
-    return {DecodeStatus::compression_error, why};
-}
+constexpr DecodeResult compression_error(std::string_view why) { return {DecodeStatus::compression_error, why}; }
 
 constexpr DecodeResult integer_error(IntegerStatus s) {
-    return compression_error(s == IntegerStatus::overflow ? "integer too large"
-                                                          : "block ends inside an integer");
+    return compression_error(s == IntegerStatus::overflow ? "integer too large" : "block ends inside an integer");
 }
 
 }  // namespace
@@ -28,8 +25,7 @@ struct Decoder::Cursor {
     bool seen_field = false;
 };
 
-Decoder::Decoder(DecoderLimits limits) noexcept
-    : limits_(limits), table_(limits.max_table_size) {}
+Decoder::Decoder(DecoderLimits limits) noexcept : limits_(limits), table_(limits.max_table_size) {}
 
 void Decoder::set_max_table_size(std::uint32_t n) noexcept {
     limits_.max_table_size = n;
@@ -43,8 +39,7 @@ DecodeResult Decoder::decode(std::span<const std::uint8_t> block, std::vector<He
     return decode_retaining(block, out);
 }
 
-DecodeResult Decoder::decode_retaining(std::span<const std::uint8_t> block,
-                                       std::vector<HeaderField>& out) {
+DecodeResult Decoder::decode_retaining(std::span<const std::uint8_t> block, std::vector<HeaderField>& out) {
     list_size_ = 0;
     too_large_ = false;
     const std::size_t first_out = out.size();
@@ -121,8 +116,7 @@ bool Decoder::read_string(Cursor& c, std::string_view& s, DecodeResult& err) {
 
 // Resolves an index (RFC 7541 §2.3.3). Dynamic entries are copied into the arena: an
 // insertion later in the same block may overwrite their octets.
-bool Decoder::lookup(std::uint32_t index, std::string_view& name, std::string_view* value,
-                     DecodeResult& err) {
+bool Decoder::lookup(std::uint32_t index, std::string_view& name, std::string_view* value, DecodeResult& err) {
     if (index == 0) {
         err = compression_error("index 0");
         return false;
@@ -149,8 +143,7 @@ bool Decoder::lookup(std::uint32_t index, std::string_view& name, std::string_vi
     return true;
 }
 
-void Decoder::emit(std::string_view name, std::string_view value, bool never_index,
-                   std::vector<HeaderField>& out) {
+void Decoder::emit(std::string_view name, std::string_view value, bool never_index, std::vector<HeaderField>& out) {
     // RFC 9113 §10.5.1: counted as decoding goes, so an expanding block stops growing the
     // output as soon as it passes the limit.
     list_size_ += field_size(name, value);
@@ -176,9 +169,9 @@ DecodeResult Decoder::decode_field(Cursor& c, std::uint8_t first, std::vector<He
         return kOk;
     }
 
-    const bool indexing = (first & 0xc0) == 0x40;        // §6.2.1
-    const bool never_index = (first & 0xf0) == 0x10;     // §6.2.3
-    const unsigned prefix = indexing ? 6 : 4;            // §6.2.2 otherwise
+    const bool indexing = (first & 0xc0) == 0x40;     // §6.2.1
+    const bool never_index = (first & 0xf0) == 0x10;  // §6.2.3
+    const unsigned prefix = indexing ? 6 : 4;         // §6.2.2 otherwise
     if (auto s = decode_integer(c.p, c.end, prefix, index); s != IntegerStatus::ok) {
         return integer_error(s);
     }

@@ -64,8 +64,7 @@ bool DynamicTable::insert(std::string_view name, std::string_view value) {
     char* p = bytes_.get() + write_pos_;
     if (!name.empty()) std::memcpy(p, name.data(), name.size());
     if (!value.empty()) std::memcpy(p + name.size(), value.data(), value.size());
-    slots_[next_seq_ & slot_mask_] = {static_cast<std::uint32_t>(write_pos_),
-                                      static_cast<std::uint32_t>(name.size()),
+    slots_[next_seq_ & slot_mask_] = {static_cast<std::uint32_t>(write_pos_), static_cast<std::uint32_t>(name.size()),
                                       static_cast<std::uint32_t>(value.size())};
     ++next_seq_;
     write_pos_ += len;

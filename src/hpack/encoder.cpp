@@ -28,22 +28,30 @@ std::size_t next_power_of_two(std::size_t n) {
 // any of these makes the total larger; indexing `date` and `expires` makes it smaller.
 bool rarely_repeats(std::string_view name) noexcept {
     switch (name.size()) {
-        case 3: return name == "age";
-        case 4: return name == "etag";
-        case 5: return name == ":path";  // "/" and "/index.html" are in the static table
-        case 8: return name == "if-match" || name == "location";
-        case 13: return name == "last-modified" || name == "content-range" || name == "if-none-match";
-        case 14: return name == "content-length";
-        case 17: return name == "if-modified-since";
-        case 19: return name == "if-unmodified-since";
-        default: return false;
+        case 3:
+            return name == "age";
+        case 4:
+            return name == "etag";
+        case 5:
+            return name == ":path";  // "/" and "/index.html" are in the static table
+        case 8:
+            return name == "if-match" || name == "location";
+        case 13:
+            return name == "last-modified" || name == "content-range" || name == "if-none-match";
+        case 14:
+            return name == "content-length";
+        case 17:
+            return name == "if-modified-since";
+        case 19:
+            return name == "if-unmodified-since";
+        default:
+            return false;
     }
 }
 
 }  // namespace
 
-Indexing choose_indexing(const HeaderField& f, const EncoderOptions& options,
-                         std::uint32_t table_max_size) noexcept {
+Indexing choose_indexing(const HeaderField& f, const EncoderOptions& options, std::uint32_t table_max_size) noexcept {
     if (f.never_index) return Indexing::never;
     const std::string_view n = f.name;
     if (n == "authorization" || n == "proxy-authorization" || n == "set-cookie") {
@@ -74,8 +82,7 @@ void Encoder::set_peer_max_table_size(std::uint32_t n) noexcept {
     pending_final_ = size;
 }
 
-std::uint64_t Encoder::find_full(std::string_view name, std::string_view value,
-                                 std::uint32_t h) const {
+std::uint64_t Encoder::find_full(std::string_view name, std::string_view value, std::uint32_t h) const {
     for (std::uint64_t s = by_full_[h & bucket_mask_]; s > table_.oldest_sequence();) {
         const Link& l = links_[(s - 1) & link_mask_];
         if (l.full_hash == h) {
@@ -163,9 +170,15 @@ std::uint8_t* Encoder::encode_field(const HeaderField& f, std::uint8_t* p) {
         if (std::uint64_t s = find_name(f.name, hn)) name_index = table_.index_of(s - 1);
     }
     switch (how) {
-        case Indexing::incremental: p = encode_integer(p, 0x40, 6, name_index); break;
-        case Indexing::without: p = encode_integer(p, 0x00, 4, name_index); break;
-        case Indexing::never: p = encode_integer(p, 0x10, 4, name_index); break;
+        case Indexing::incremental:
+            p = encode_integer(p, 0x40, 6, name_index);
+            break;
+        case Indexing::without:
+            p = encode_integer(p, 0x00, 4, name_index);
+            break;
+        case Indexing::never:
+            p = encode_integer(p, 0x10, 4, name_index);
+            break;
     }
     if (name_index == 0) p = encode_string(p, f.name);
     p = encode_string(p, f.value);

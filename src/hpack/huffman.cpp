@@ -10,8 +10,8 @@ struct HuffmanCode {
 
 struct HuffmanFastEntry {
     std::uint8_t symbol;
-    std::uint8_t second;       // a second whole code in the same 11 bits, when bits2 != 0
-    std::uint8_t bits;         // 0: the code is longer than kHuffmanFastBits
+    std::uint8_t second;  // a second whole code in the same 11 bits, when bits2 != 0
+    std::uint8_t bits;    // 0: the code is longer than kHuffmanFastBits
     std::uint8_t second_bits;
 };
 

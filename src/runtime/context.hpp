@@ -14,7 +14,7 @@ namespace h2::runtime {
 struct SessionContext {
     const ServerOptions& options;
     const AsyncHandler& async_handler;
-    std::atomic<int>& live_sessions;      // across all workers, for the graceful drain
+    std::atomic<int>& live_sessions;  // across all workers, for the graceful drain
     Metrics& metrics;
     AccessLog* access_log;  // null: none
 

@@ -234,7 +234,8 @@ void Driver<Socket>::apply_command(StreamHandle& h) {
             char code[3];
             if (c.kind == Kind::head && c.status != 0) list.push_back({":status", status_digits(c.status, code)});
             c.fields.for_each([&](std::string_view n, std::string_view v) { list.push_back({n, v}); });
-            error = c.kind == Kind::head ? conn_.submit_response(h.id(), list, c.end) : conn_.submit_trailers(h.id(), list);
+            error =
+                c.kind == Kind::head ? conn_.submit_response(h.id(), list, c.end) : conn_.submit_trailers(h.id(), list);
             break;
         }
         case Kind::data: {
@@ -352,7 +353,8 @@ bool Driver<Socket>::start_write(Clock::time_point now) {
             if (s->taken > 0) s->progress = now;
         }
         // Fully planned bodies, and those of ended streams after a plan that followed the end.
-        std::erase_if(sources_, [](const auto& p) { return p.second->taken == p.second->length() || p.second->abandoned; });
+        std::erase_if(sources_,
+                      [](const auto& p) { return p.second->taken == p.second->length() || p.second->abandoned; });
     }
     write_size_ = batch.octets.size();
     write_progress_ = now;

@@ -31,9 +31,9 @@ struct DriverOptions {
     // From the start of the connection until the peer's first SETTINGS (covers the TLS
     // handshake and the preface too: the deadline is computed once, when the socket opens).
     Clock::time_point handshake_deadline = Clock::time_point::max();
-    std::chrono::seconds idle_timeout{20};           // no stream open: GOAWAY(NO_ERROR)
-    std::chrono::seconds write_timeout{30};          // a write without progress: close
-    std::chrono::seconds stream_stall_timeout{60};   // a body that does not move: RST_STREAM(CANCEL)
+    std::chrono::seconds idle_timeout{20};          // no stream open: GOAWAY(NO_ERROR)
+    std::chrono::seconds write_timeout{30};         // a write without progress: close
+    std::chrono::seconds stream_stall_timeout{60};  // a body that does not move: RST_STREAM(CANCEL)
     // A PING this often once the connection is idle for it (0: never); a PING unanswered for
     // keepalive_timeout closes the connection.
     std::chrono::seconds keepalive_interval{0};

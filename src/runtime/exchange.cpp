@@ -29,8 +29,7 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
                 std::rethrow_exception(failure);
             } catch (const std::exception& e) {
                 what = e.what();
-            } catch (...) {
-            }
+            } catch (...) {}
             std::cerr << "handler failed (" << request.method << " " << request.path << "): " << what << "\n";
         }
         bool answered = false;
@@ -39,8 +38,7 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
                 FieldVector fields{{"content-type", "text/plain"}};
                 co_await response.respond(500, std::move(fields), "500 Internal Server Error\n");
                 answered = true;
-            } catch (...) {
-            }
+            } catch (...) {}
         }
         if (!answered) io.abort();
     }
@@ -48,8 +46,7 @@ asio::awaitable<void> serve_exchange(const SessionContext& context, ServerReques
                    response.body_octets());
 }
 
-H2Exchange::H2Exchange(HandleHost& host, StreamId id, const asio::any_io_executor& executor,
-                       std::chrono::seconds stall)
+H2Exchange::H2Exchange(HandleHost& host, StreamId id, const asio::any_io_executor& executor, std::chrono::seconds stall)
     : StreamHandle(host, id, executor, stall) {}
 
 void H2Exchange::on_gone() noexcept {

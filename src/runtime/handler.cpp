@@ -104,7 +104,8 @@ asio::awaitable<void> ResponseWriter::respond(int status, FieldVector fields, st
     });
     // The length is known: say it (HEAD too: the length a GET would get), unless the status
     // has no content (RFC 9110 §8.6).
-    if (!has_length && status != 204 && status != 304) fields.emplace_back("content-length", std::to_string(body.size()));
+    if (!has_length && status != 204 && status != 304)
+        fields.emplace_back("content-length", std::to_string(body.size()));
     const bool empty = body.empty() || head_request_;
     co_await write_head(status, std::move(fields), empty);
     if (empty) co_return;

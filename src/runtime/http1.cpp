@@ -126,8 +126,9 @@ asio::awaitable<void> sendfile_to(asio::ip::tcp::socket& socket, int fd, std::ui
             throw boost::system::system_error(EIO, boost::system::system_category(), "file truncated");
         } else if (errno == EAGAIN || errno == EINTR) {
             timer.expires_after(timeout);
-            auto r = co_await (socket.async_wait(asio::ip::tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable)) ||
-                               timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+            auto r =
+                co_await (socket.async_wait(asio::ip::tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable)) ||
+                          timer.async_wait(asio::as_tuple(asio::use_awaitable)));
             if (r.index() != 0) throw boost::system::system_error(asio::error::timed_out, "write stalled");
         } else {
             throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
@@ -144,9 +145,11 @@ asio::awaitable<void> write_file_octets(Stream& socket, asio::steady_timer& time
     } else {
         std::vector<std::uint8_t> chunk(64 * 1024);
         for (std::uint64_t done = 0; done < file.length();) {
-            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), file.length() - done));
+            const std::size_t want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), file.length() - done));
             const ssize_t got = ::pread(file.fd(), chunk.data(), want, static_cast<off_t>(file.offset() + done));
-            if (got <= 0) throw boost::system::system_error(got == 0 ? EIO : errno, boost::system::system_category(), "pread");
+            if (got <= 0)
+                throw boost::system::system_error(got == 0 ? EIO : errno, boost::system::system_category(), "pread");
             co_await bounded_write(timer, limit,
                                    asio::async_write(socket, asio::buffer(chunk.data(), static_cast<std::size_t>(got)),
                                                      asio::as_tuple(asio::use_awaitable)));
@@ -161,10 +164,15 @@ asio::awaitable<void> write_file_octets(Stream& socket, asio::steady_timer& time
 template <class Stream>
 class H1Exchange final : public ExchangeIo {
 public:
-    H1Exchange(Stream& socket, asio::steady_timer& timer, std::chrono::seconds write_limit, std::string body,
-               bool head, bool keep_alive, unsigned version)
-        : socket_(socket), timer_(timer), limit_(write_limit), body_(std::move(body)), head_(head),
-          keep_alive_(keep_alive), version_(version) {}
+    H1Exchange(Stream& socket, asio::steady_timer& timer, std::chrono::seconds write_limit, std::string body, bool head,
+               bool keep_alive, unsigned version)
+        : socket_(socket),
+          timer_(timer),
+          limit_(write_limit),
+          body_(std::move(body)),
+          head_(head),
+          keep_alive_(keep_alive),
+          version_(version) {}
 
     // The connection can carry another request.
     bool reusable() const noexcept { return keep_alive_ && !broken_; }
@@ -270,7 +278,8 @@ private:
     template <class Buffers>
     asio::awaitable<void> send(const Buffers& buffers) {
         try {
-            co_await bounded_write(timer_, limit_, asio::async_write(socket_, buffers, asio::as_tuple(asio::use_awaitable)));
+            co_await bounded_write(timer_, limit_,
+                                   asio::async_write(socket_, buffers, asio::as_tuple(asio::use_awaitable)));
         } catch (...) {
             failed_ = broken_ = true;  // the peer is gone or stalled: the connection ends
             throw;
@@ -313,8 +322,7 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
         if (!ec && !parser.is_done() && expects_continue(parser.get())) {
             // RFC 9110 §10.1.1: the client waits for this before it sends the body.
             static const std::string k100 = "HTTP/1.1 100 Continue\r\n\r\n";
-            co_await bounded_write(timer, write_limit,
-                                   asio::async_write(socket, asio::buffer(k100), as_tuple));
+            co_await bounded_write(timer, write_limit, asio::async_write(socket, asio::buffer(k100), as_tuple));
         }
         while (!ec && !parser.is_done()) {
             read = co_await within(timer, idle, http::async_read_some(socket, buffer, parser, as_tuple));
@@ -327,7 +335,8 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
         if (ec) {
             // Malformed or too large: answer once and close (RFC 9112 §2.2).
             const bool large = ec == http::error::body_limit || ec == http::error::header_limit;
-            http::response<http::string_body> bad{large ? http::status::payload_too_large : http::status::bad_request, 11};
+            http::response<http::string_body> bad{large ? http::status::payload_too_large : http::status::bad_request,
+                                                  11};
             bad.set(http::field::connection, "close");
             bad.body() = large ? "413 Content Too Large\n" : "400 Bad Request\n";
             bad.prepare_payload();
@@ -346,8 +355,8 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
         const std::string peer = peer_error ? std::string() : remote.address().to_string();
         const bool head = req.method() == http::verb::head;
         auto& message = parser.get();
-        H1Exchange<Stream> exchange(socket, timer, write_limit, std::move(message.body()), head,
-                                    message.keep_alive(), message.version());
+        H1Exchange<Stream> exchange(socket, timer, write_limit, std::move(message.body()), head, message.keep_alive(),
+                                    message.version());
         ServerRequest request(exchange);
         request.method = std::string(message.method_string());
         request.scheme = tls ? "https" : "http";

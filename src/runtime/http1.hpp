@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "h2/runtime/server.hpp"
 #include "context.hpp"
+#include "h2/runtime/server.hpp"
 #include "write_plan.hpp"
 
 namespace h2::runtime {

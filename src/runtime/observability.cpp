@@ -23,7 +23,8 @@ void Metrics::stream_reset(ErrorCode code, bool received) noexcept {
 std::string Metrics::prometheus(int active) const {
     std::string out;
     auto metric = [&](const std::string& name, const char* type, std::string_view help, std::uint64_t v) {
-        out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " + type + "\n";
+        out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " + type +
+               "\n";
         out += std::string(name) + " " + std::to_string(v) + "\n";
     };
     metric("h2serve_connections_active", "gauge", "Open connections.", static_cast<std::uint64_t>(active));
@@ -37,8 +38,9 @@ std::string Metrics::prometheus(int active) const {
                std::to_string(responses[static_cast<std::size_t>(c)]) + "\n";
     }
     metric("h2serve_response_body_octets_total", "counter", "Response body octets.", body_octets);
-    out += "# HELP h2serve_stream_resets_total RST_STREAM frames, by direction and error code.\n"
-           "# TYPE h2serve_stream_resets_total counter\n";
+    out +=
+        "# HELP h2serve_stream_resets_total RST_STREAM frames, by direction and error code.\n"
+        "# TYPE h2serve_stream_resets_total counter\n";
     for (int d = 0; d < 2; ++d) {
         for (std::uint32_t c = 0; c < 15; ++c) {
             const std::string code = c < 14 ? std::string(to_string(static_cast<ErrorCode>(c))) : "OTHER";
@@ -48,21 +50,24 @@ std::string Metrics::prometheus(int active) const {
     }
     // The engine's counters (HTTP/2 connections that have ended): abuse-limit trips as one
     // family labelled by limit, the others one metric each.
-    std::string trips = "# HELP h2serve_abuse_trips_total Connections ended by an abuse limit (ENHANCE_YOUR_CALM).\n"
-                        "# TYPE h2serve_abuse_trips_total counter\n";
+    std::string trips =
+        "# HELP h2serve_abuse_trips_total Connections ended by an abuse limit (ENHANCE_YOUR_CALM).\n"
+        "# TYPE h2serve_abuse_trips_total counter\n";
     for (std::size_t i = 0; i < engine.size(); ++i) {
         const std::string_view name = ConnectionCounters::fields[i].first;
         if (name.ends_with("_trips")) {
             trips += "h2serve_abuse_trips_total{limit=\"" + std::string(name.substr(0, name.size() - 6)) + "\"} " +
                      std::to_string(engine[i]) + "\n";
         } else {
-            metric("h2serve_" + std::string(name) + "_total", "counter", "Engine counter, summed over connections.", engine[i]);
+            metric("h2serve_" + std::string(name) + "_total", "counter", "Engine counter, summed over connections.",
+                   engine[i]);
         }
     }
     return out + trips;
 }
 
-AccessLog::AccessLog(const std::string& path) : file_(path == "-" ? stdout : std::fopen(path.c_str(), "a")), owned_(path != "-") {
+AccessLog::AccessLog(const std::string& path)
+    : file_(path == "-" ? stdout : std::fopen(path.c_str(), "a")), owned_(path != "-") {
     if (!file_) throw std::runtime_error("cannot open access log " + path);
 }
 

@@ -31,8 +31,8 @@ struct Worker {
 };
 
 // RFC 9113 §3.2 and §9.2: ALPN h2 first, then http/1.1; no ALPN at all means HTTP/1.1.
-int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
-                unsigned int inlen, void*) {
+int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in, unsigned int inlen,
+                void*) {
     for (const std::string_view want : {std::string_view("h2"), std::string_view("http/1.1")}) {
         for (unsigned int i = 0; i < inlen;) {
             const unsigned int len = in[i];
@@ -85,8 +85,7 @@ public:
             sigemptyset(&pipe);
             sigaddset(&pipe, SIGPIPE);
             const timespec now{0, 0};
-            while (sigtimedwait(&pipe, nullptr, &now) == SIGPIPE) {
-            }
+            while (sigtimedwait(&pipe, nullptr, &now) == SIGPIPE) {}
         }
         pthread_sigmask(SIG_SETMASK, &old_, nullptr);
     }
@@ -100,32 +99,32 @@ private:
 // The synchronous Handler as a coroutine handler: the body is read whole first (above
 // max_request_body: 413), then the handler's Response is written.
 AsyncHandler synchronous(Handler handler, std::size_t max_body) {
-    return AsyncHandler([handler = std::move(handler), max_body](ServerRequest& req,
-                                                                ResponseWriter& res) -> asio::awaitable<void> {
-        Request r{req.method, req.scheme, req.authority, req.path, req.fields, {}};
-        bool too_large = false;
-        try {
-            r.body = co_await req.body.read_all(max_body);
-        } catch (const std::length_error&) {
-            too_large = true;
-        }
-        if (too_large) {
-            FieldVector fields{{"content-type", "text/plain"}};
-            co_await res.respond(413, std::move(fields), "413 Content Too Large\n");
-            co_return;
-        }
-        Response resp = handler(r);
-        if (resp.file) {
-            co_await res.write_head(resp.status, std::move(resp.fields));
-            co_await res.send_file(std::move(resp.file));
-        } else if (resp.trailers.empty()) {
-            co_await res.respond(resp.status, std::move(resp.fields), resp.body);
-        } else {
-            co_await res.write_head(resp.status, std::move(resp.fields));
-            co_await res.write(resp.body);
-            co_await res.finish(std::move(resp.trailers));
-        }
-    });
+    return AsyncHandler(
+        [handler = std::move(handler), max_body](ServerRequest& req, ResponseWriter& res) -> asio::awaitable<void> {
+            Request r{req.method, req.scheme, req.authority, req.path, req.fields, {}};
+            bool too_large = false;
+            try {
+                r.body = co_await req.body.read_all(max_body);
+            } catch (const std::length_error&) {
+                too_large = true;
+            }
+            if (too_large) {
+                FieldVector fields{{"content-type", "text/plain"}};
+                co_await res.respond(413, std::move(fields), "413 Content Too Large\n");
+                co_return;
+            }
+            Response resp = handler(r);
+            if (resp.file) {
+                co_await res.write_head(resp.status, std::move(resp.fields));
+                co_await res.send_file(std::move(resp.file));
+            } else if (resp.trailers.empty()) {
+                co_await res.respond(resp.status, std::move(resp.fields), resp.body);
+            } else {
+                co_await res.write_head(resp.status, std::move(resp.fields));
+                co_await res.write(resp.body);
+                co_await res.finish(std::move(resp.trailers));
+            }
+        });
 }
 
 struct Server::Impl {
@@ -241,7 +240,8 @@ void Server::listen_or_throw() {
     for (unsigned i = 0; i < n; ++i) {
         auto w = std::make_unique<Worker>();
         impl_->port = open_acceptor(w->acceptor, address, i == 0 ? o.port : impl_->port);
-        if (o.tls_port) impl_->tls_port = open_acceptor(w->tls_acceptor, address, i == 0 ? *o.tls_port : impl_->tls_port);
+        if (o.tls_port)
+            impl_->tls_port = open_acceptor(w->tls_acceptor, address, i == 0 ? *o.tls_port : impl_->tls_port);
         impl_->workers.push_back(std::move(w));
     }
 }

@@ -51,7 +51,7 @@ DriverOptions ServerSession<Socket>::driver_options(Clock::time_point handshake_
 // TLS or the first octets decide; HTTP/1.1 is served until it ends (nullopt) or upgrades.
 template <class Socket>
 asio::awaitable<std::optional<Connection>> ServerSession<Socket>::handshake(boost::beast::flat_buffer& first,
-                                                                           Clock::time_point& deadline) {
+                                                                            Clock::time_point& deadline) {
     const Protocol p = co_await accept_protocol(socket_, first, deadline);
     if (p == Protocol::h2) co_return Connection::server(context_.engine_config());
     if (p == Protocol::refused) co_return std::nullopt;

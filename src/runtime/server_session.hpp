@@ -39,8 +39,7 @@ public:
     void request_shutdown() override;
 
 private:
-    asio::awaitable<std::optional<Connection>> handshake(boost::beast::flat_buffer& first,
-                                                         Clock::time_point& deadline);
+    asio::awaitable<std::optional<Connection>> handshake(boost::beast::flat_buffer& first, Clock::time_point& deadline);
     DriverOptions driver_options(Clock::time_point handshake_deadline) const;
     // DriverPolicy
     void on_headers(const HeadersReceived& h) override;

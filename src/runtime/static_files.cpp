@@ -6,10 +6,10 @@
 
 #include <array>
 #include <atomic>
-#include <system_error>
-#include <unordered_map>
 #include <cstdio>
 #include <ctime>
+#include <system_error>
+#include <unordered_map>
 
 namespace h2::runtime {
 
@@ -46,8 +46,7 @@ bool is_within(const std::filesystem::path& root, const std::filesystem::path& p
 
 }  // namespace
 
-StaticFiles::StaticFiles(std::filesystem::path root)
-    : root_(std::filesystem::canonical(root)), id_(next_id++) {}
+StaticFiles::StaticFiles(std::filesystem::path root) : root_(std::filesystem::canonical(root)), id_(next_id++) {}
 
 std::optional<std::string> StaticFiles::decode_path(std::string_view path) {
     path = path.substr(0, path.find_first_of("?#"));
@@ -78,18 +77,34 @@ std::optional<std::string> StaticFiles::decode_path(std::string_view path) {
 }
 
 std::string_view StaticFiles::content_type(std::string_view ext) {
-    static const std::pair<std::string_view, std::string_view> kTypes[] = {
-        {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"}, {".json", "application/json"},
-        {".txt", "text/plain; charset=utf-8"}, {".md", "text/markdown; charset=utf-8"},
-        {".xml", "application/xml"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-        {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"},
-        {".webp", "image/webp"}, {".avif", "image/avif"}, {".ico", "image/x-icon"},
-        {".woff", "font/woff"}, {".woff2", "font/woff2"}, {".ttf", "font/ttf"},
-        {".wasm", "application/wasm"}, {".pdf", "application/pdf"}, {".zip", "application/zip"},
-        {".gz", "application/gzip"}, {".mp4", "video/mp4"}, {".webm", "video/webm"},
-        {".mp3", "audio/mpeg"}, {".wav", "audio/wav"}};
+    static const std::pair<std::string_view, std::string_view> kTypes[] = {{".html", "text/html; charset=utf-8"},
+                                                                           {".htm", "text/html; charset=utf-8"},
+                                                                           {".css", "text/css; charset=utf-8"},
+                                                                           {".js", "text/javascript; charset=utf-8"},
+                                                                           {".mjs", "text/javascript; charset=utf-8"},
+                                                                           {".json", "application/json"},
+                                                                           {".txt", "text/plain; charset=utf-8"},
+                                                                           {".md", "text/markdown; charset=utf-8"},
+                                                                           {".xml", "application/xml"},
+                                                                           {".svg", "image/svg+xml"},
+                                                                           {".png", "image/png"},
+                                                                           {".jpg", "image/jpeg"},
+                                                                           {".jpeg", "image/jpeg"},
+                                                                           {".gif", "image/gif"},
+                                                                           {".webp", "image/webp"},
+                                                                           {".avif", "image/avif"},
+                                                                           {".ico", "image/x-icon"},
+                                                                           {".woff", "font/woff"},
+                                                                           {".woff2", "font/woff2"},
+                                                                           {".ttf", "font/ttf"},
+                                                                           {".wasm", "application/wasm"},
+                                                                           {".pdf", "application/pdf"},
+                                                                           {".zip", "application/zip"},
+                                                                           {".gz", "application/gzip"},
+                                                                           {".mp4", "video/mp4"},
+                                                                           {".webm", "video/webm"},
+                                                                           {".mp3", "audio/mpeg"},
+                                                                           {".wav", "audio/wav"}};
     for (const auto& [e, t] : kTypes) {
         if (e.size() == ext.size()) {
             bool same = true;
@@ -108,8 +123,8 @@ std::string StaticFiles::http_date(std::int64_t t) {
     gmtime_r(&tt, &tm);
     char buf[40];
     std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[static_cast<std::size_t>(tm.tm_wday)],
-                  tm.tm_mday, kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour,
-                  tm.tm_min, tm.tm_sec);
+                  tm.tm_mday, kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
     return buf;
 }
 
@@ -312,8 +327,8 @@ StaticResponse StaticFiles::serve(const StaticRequest& req) const {
             first = range->first;
             last = range->second;
             r.status = 206;
-            r.fields.emplace_back("content-range", "bytes " + std::to_string(first) + "-" + std::to_string(last) +
-                                                       "/" + std::to_string(size));
+            r.fields.emplace_back("content-range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
+                                                       std::to_string(size));
         }
     }
     const std::int64_t length = size == 0 ? 0 : last - first + 1;

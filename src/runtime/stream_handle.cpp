@@ -10,7 +10,11 @@ namespace asio = boost::asio;
 
 StreamHandle::StreamHandle(HandleHost& host, StreamId id, const asio::any_io_executor& executor,
                            std::chrono::seconds stall_timeout)
-    : host_(&host), id_(id), executor_(executor), stall_timeout_(stall_timeout), read_signal_(executor),
+    : host_(&host),
+      id_(id),
+      executor_(executor),
+      stall_timeout_(stall_timeout),
+      read_signal_(executor),
       write_signal_(executor) {}
 
 void StreamHandle::check() const {
@@ -118,8 +122,7 @@ void StreamHandle::discard_inbound() noexcept {
     if (release_ > 0) {
         try {
             enqueue();
-        } catch (...) {
-        }
+        } catch (...) {}
     }
 }
 

@@ -11,8 +11,8 @@
 // stream closed or reset, or the connection ended) it never touches the driver again.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -133,9 +133,9 @@ private:
     Command command_;
     bool command_pending_ = false;
     std::optional<ErrorCode> reset_;
-    std::uint32_t release_ = 0;     // credit to return
-    std::string inbound_;           // received, not yet given to the user
-    std::string reading_;           // given to the user by the last read()
+    std::uint32_t release_ = 0;  // credit to return
+    std::string inbound_;        // received, not yet given to the user
+    std::string reading_;        // given to the user by the last read()
     FieldVector trailers_;
     bool inbound_ended_ = false;
     bool discarding_ = false;

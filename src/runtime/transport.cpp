@@ -62,7 +62,8 @@ Sniffed sniff(std::string_view first) noexcept {
     const std::string_view line = first.substr(0, eol);
     const std::size_t sp = line.find(' ');
     const bool version = line.size() > 9 && (line.ends_with(" HTTP/1.1") || line.ends_with(" HTTP/1.0"));
-    return sp != std::string_view::npos && sp > 0 && version && line.size() - 9 > sp ? Sniffed::http1 : Sniffed::refused;
+    return sp != std::string_view::npos && sp > 0 && version && line.size() - 9 > sp ? Sniffed::http1
+                                                                                     : Sniffed::refused;
 }
 
 template <class Socket>
@@ -70,7 +71,8 @@ asio::awaitable<Protocol> accept_protocol(Socket& socket, boost::beast::flat_buf
                                           std::chrono::steady_clock::time_point deadline) {
     Deadline limit(socket, deadline);
     if constexpr (!std::is_same_v<Socket, asio::ip::tcp::socket>) {
-        const auto [ec] = co_await socket.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+        const auto [ec] =
+            co_await socket.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
         limit.check(ec);
         // RFC 9113 §3.2: ALPN h2; http/1.1 or no ALPN at all means HTTP/1.1.
         const unsigned char* proto = nullptr;
@@ -81,12 +83,17 @@ asio::awaitable<Protocol> accept_protocol(Socket& socket, boost::beast::flat_buf
         for (;;) {
             const std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
             switch (sniff(seen)) {
-                case Sniffed::h2: co_return Protocol::h2;
-                case Sniffed::http1: co_return Protocol::http1;
-                case Sniffed::refused: co_return Protocol::refused;
-                case Sniffed::need_more: break;
+                case Sniffed::h2:
+                    co_return Protocol::h2;
+                case Sniffed::http1:
+                    co_return Protocol::http1;
+                case Sniffed::refused:
+                    co_return Protocol::refused;
+                case Sniffed::need_more:
+                    break;
             }
-            const auto [ec, got] = co_await socket.async_read_some(buffer.prepare(4096), asio::as_tuple(asio::use_awaitable));
+            const auto [ec, got] =
+                co_await socket.async_read_some(buffer.prepare(4096), asio::as_tuple(asio::use_awaitable));
             limit.check(ec);
             buffer.commit(got);
         }

@@ -30,9 +30,9 @@ struct BodySource {
     FileRange file;
     std::span<const std::uint8_t> memory;
     std::shared_ptr<const void> keep;
-    std::uint64_t taken = 0;  // octets handed to write plans so far
+    std::uint64_t taken = 0;                           // octets handed to write plans so far
     std::chrono::steady_clock::time_point progress{};  // when octets were last taken
-    bool abandoned = false;  // its stream ended: dropped once no batch can refer to it
+    bool abandoned = false;                            // its stream ended: dropped once no batch can refer to it
 
     std::uint64_t length() const noexcept { return file ? file.length() : memory.size(); }
 };
@@ -71,7 +71,7 @@ private:
     std::size_t engine_octets_ = 0;
     std::uint64_t remaining_ = 0;
     bool has_file_ = false;
-    std::size_t next_ = 0;      // first piece not wholly written
+    std::size_t next_ = 0;       // first piece not wholly written
     std::uint64_t partial_ = 0;  // octets of pieces_[next_] written
 };
 

@@ -9,6 +9,7 @@ using S = State;
 constexpr std::int8_t X = -1;  // not allowed
 
 // RFC 9113 §5.1, Figure 2. Rows: states; columns: inputs, in the order of enum Input.
+// clang-format off
 constexpr std::array<std::array<std::int8_t, input_count>, state_count> kTable = {{
     //                 send_h                     recv_h                     send_pp                     recv_pp                      send_es                        recv_es                        send_rst        recv_rst
     /* idle */       {{int8_t(S::open),          int8_t(S::open),          int8_t(S::reserved_local), int8_t(S::reserved_remote), X,                            X,                            X,              X}},
@@ -19,6 +20,7 @@ constexpr std::array<std::array<std::int8_t, input_count>, state_count> kTable =
     /* hc_remote */  {{int8_t(S::half_closed_remote), X,                   X,                         X,                          int8_t(S::closed),            X,                            int8_t(S::closed), int8_t(S::closed)}},
     /* closed */     {{X,                        X,                        X,                         X,                          X,                            X,                            int8_t(S::closed), int8_t(S::closed)}},
 }};
+// clang-format on
 
 }  // namespace
 
@@ -30,13 +32,20 @@ std::optional<State> transition(State s, Input in) noexcept {
 
 std::string_view to_string(State s) noexcept {
     switch (s) {
-        case State::idle: return "idle";
-        case State::reserved_local: return "reserved (local)";
-        case State::reserved_remote: return "reserved (remote)";
-        case State::open: return "open";
-        case State::half_closed_local: return "half-closed (local)";
-        case State::half_closed_remote: return "half-closed (remote)";
-        case State::closed: return "closed";
+        case State::idle:
+            return "idle";
+        case State::reserved_local:
+            return "reserved (local)";
+        case State::reserved_remote:
+            return "reserved (remote)";
+        case State::open:
+            return "open";
+        case State::half_closed_local:
+            return "half-closed (local)";
+        case State::half_closed_remote:
+            return "half-closed (remote)";
+        case State::closed:
+            return "closed";
     }
     return "?";
 }

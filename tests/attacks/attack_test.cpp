@@ -161,26 +161,53 @@ protected:
 };
 
 TEST_F(MadeYouReset, SEC05_P1_WindowUpdateOfZero) {
-    run([&](StreamId id) { s.send_headers(id); s.send_window_update(id, 0); }, 4);
+    run(
+        [&](StreamId id) {
+            s.send_headers(id);
+            s.send_window_update(id, 0);
+        },
+        4);
 }
 TEST_F(MadeYouReset, SEC05_P2_WindowOverflow) {
-    run([&](StreamId id) {
-        s.send_headers(id);
-        s.send_window_update(id, 0x7fffffff);
-        s.send_window_update(id, 0x7fffffff);
-    }, 4);
+    run(
+        [&](StreamId id) {
+            s.send_headers(id);
+            s.send_window_update(id, 0x7fffffff);
+            s.send_window_update(id, 0x7fffffff);
+        },
+        4);
 }
 TEST_F(MadeYouReset, SEC05_P3_HeadersAfterEndStream) {
-    run([&](StreamId id) { s.send_headers(id); s.send_headers(id); }, 4);
+    run(
+        [&](StreamId id) {
+            s.send_headers(id);
+            s.send_headers(id);
+        },
+        4);
 }
 TEST_F(MadeYouReset, SEC05_P4_DataAfterEndStream) {
-    run([&](StreamId id) { s.send_headers(id); s.send_data(id, "x", true); }, 10);
+    run(
+        [&](StreamId id) {
+            s.send_headers(id);
+            s.send_data(id, "x", true);
+        },
+        10);
 }
 TEST_F(MadeYouReset, SEC05_P5_PriorityOfWrongLength) {
-    run([&](StreamId id) { s.send_headers(id); s.send_raw(2, 0, id, {0, 0, 0, 0}); }, 4);
+    run(
+        [&](StreamId id) {
+            s.send_headers(id);
+            s.send_raw(2, 0, id, {0, 0, 0, 0});
+        },
+        4);
 }
 TEST_F(MadeYouReset, SEC05_P7_ContentLengthExceeded) {
-    run([&](StreamId id) { s.send_headers(id, post_request("1"), false); s.send_data(id, "xx", true); }, 10);
+    run(
+        [&](StreamId id) {
+            s.send_headers(id, post_request("1"), false);
+            s.send_data(id, "xx", true);
+        },
+        10);
 }
 
 TEST(AttackWindow, SEC05_P6_DataBeyondTheStreamWindowIsAStreamError) {
@@ -234,7 +261,8 @@ TEST_F(Attack, SEC06h_FourteenKilobyteBlockInOneKilobyteContinuationsIsAccepted)
     while (at < block.size()) {
         const std::size_t n = std::min<std::size_t>(1024, block.size() - at);
         s.send_raw(9, at + n == block.size() ? frame::flags::end_headers : 0, 1,
-                   Bytes(block.begin() + static_cast<std::ptrdiff_t>(at), block.begin() + static_cast<std::ptrdiff_t>(at + n)));
+                   Bytes(block.begin() + static_cast<std::ptrdiff_t>(at),
+                         block.begin() + static_cast<std::ptrdiff_t>(at + n)));
         at += n;
     }
     EXPECT_NE(find_frame(s.frames(), "HEADERS s=1 es=0 :status=200"), "");
@@ -315,7 +343,8 @@ TEST_F(Attack, SEC13b_OneHundredAndOneFieldsGet431) {
 }
 
 TEST_F(Attack, SEC13c_SeventeenKilobyteFieldGets431AndTheNextRequestWorks) {
-    s.send_headers(1, {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"x-big", std::string(17 * 1024, '~')}});
+    s.send_headers(1,
+                   {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"x-big", std::string(17 * 1024, '~')}});
     EXPECT_NE(find_frame(s.frames(), "HEADERS s=1 es=1 :status=431"), "");
     s.send_headers(3);
     EXPECT_NE(find_frame(s.frames(), "HEADERS s=3 es=0 :status=200"), "");
@@ -323,7 +352,8 @@ TEST_F(Attack, SEC13c_SeventeenKilobyteFieldGets431AndTheNextRequestWorks) {
 }
 
 TEST_F(Attack, SEC13e_FortyKilobyteBlockTrips) {
-    const Bytes block = s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"x-big", std::string(40 * 1024, '~')}});
+    const Bytes block =
+        s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"x-big", std::string(40 * 1024, '~')}});
     s.send_raw(1, frame::flags::end_stream, 1, Bytes(block.begin(), block.begin() + 16384));
     s.send_raw(9, 0, 1, Bytes(block.begin() + 16384, block.begin() + 32768));
     s.send_raw(9, frame::flags::end_headers, 1, Bytes(block.begin() + 32768, block.end()));
@@ -359,7 +389,11 @@ TEST_F(Attack, SEC17a_InitialWindowChangeThatOverflowsAStreamIsAConnectionError)
 
 TEST_F(Attack, SEC18_MalformedRequestsNeverReachTheApplication) {
     const std::vector<FieldList> cases = {
-        post_request("+5"), post_request("-1"), post_request(" 5"), post_request("5,5"), post_request("0x5"),
+        post_request("+5"),
+        post_request("-1"),
+        post_request(" 5"),
+        post_request("5,5"),
+        post_request("0x5"),
         {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"keep-alive", "1"}},
         {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"proxy-connection", "x"}},
         {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"transfer-encoding", "chunked"}},
@@ -400,7 +434,8 @@ TEST_F(Attack, SEC20_A431FloodFromAPeerThatDoesNotReadIsBounded) {
     c.limits.max_local_resets = 1000000;
     Script t{Connection::server(c)};
     t.handshake();
-    const FieldList big = {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"x-big", std::string(17 * 1024, '~')}};
+    const FieldList big = {
+        {":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"x-big", std::string(17 * 1024, '~')}};
     int sent = 0;
     for (StreamId id = 1; !t.conn.is_closed() && sent < 100000; id += 2, ++sent) {
         t.send_headers(id, big, false);  // 431 + RST_STREAM(NO_ERROR) each, never read

@@ -29,8 +29,7 @@ protected:
     // by h2spec too, but libh2 should keep the connection: this checks that it does).
     void expect_stream_error(StreamId id, const std::string& code) {
         const auto f = s.frames();
-        EXPECT_NE(find_frame(f, "RST_STREAM s=" + std::to_string(id) + " " + code), "")
-            << testing::PrintToString(f);
+        EXPECT_NE(find_frame(f, "RST_STREAM s=" + std::to_string(id) + " " + code), "") << testing::PrintToString(f);
         EXPECT_FALSE(s.closed());
         EXPECT_TRUE(s.alive());
     }

@@ -27,7 +27,8 @@ std::set<std::string> h2spec_case_prefixes() {
         else if (line.rfind("Hypertext Transfer Protocol", 0) == 0) group = "http2";
         else if (line.rfind("HPACK", 0) == 0) group = "hpack";
         const std::size_t start = line.find_first_not_of(' ');
-        if (start == 0 || start == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[start]))) continue;
+        if (start == 0 || start == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[start])))
+            continue;
         std::size_t end = start;
         while (end < line.size() && (std::isdigit(static_cast<unsigned char>(line[end])) || line[end] == '.')) ++end;
         if (end < line.size() && line[end] == ':') {

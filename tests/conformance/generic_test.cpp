@@ -233,19 +233,41 @@ protected:
     }
 };
 
-TEST_F(GenericHpack, H2spec_generic_5_Case1_SendsAnIndexedHeaderFieldRepresentation) { request_with({0x90}); }  // accept-encoding: gzip, deflate
-TEST_F(GenericHpack, H2spec_generic_5_Case2_LiteralWithIncrementalIndexingIndexedName) { request_with(literal(0x41, false, false)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case3_LiteralWithIncrementalIndexingIndexedNameHuffman) { request_with(literal(0x41, false, true)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case4_LiteralWithIncrementalIndexingNewName) { request_with(literal(0x40, true, false)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case5_LiteralWithIncrementalIndexingNewNameHuffman) { request_with(literal(0x40, true, true)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case6_LiteralWithoutIndexingIndexedName) { request_with(literal(0x01, false, false)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case7_LiteralWithoutIndexingIndexedNameHuffman) { request_with(literal(0x01, false, true)); }
+TEST_F(GenericHpack, H2spec_generic_5_Case1_SendsAnIndexedHeaderFieldRepresentation) {
+    request_with({0x90});
+}  // accept-encoding: gzip, deflate
+TEST_F(GenericHpack, H2spec_generic_5_Case2_LiteralWithIncrementalIndexingIndexedName) {
+    request_with(literal(0x41, false, false));
+}
+TEST_F(GenericHpack, H2spec_generic_5_Case3_LiteralWithIncrementalIndexingIndexedNameHuffman) {
+    request_with(literal(0x41, false, true));
+}
+TEST_F(GenericHpack, H2spec_generic_5_Case4_LiteralWithIncrementalIndexingNewName) {
+    request_with(literal(0x40, true, false));
+}
+TEST_F(GenericHpack, H2spec_generic_5_Case5_LiteralWithIncrementalIndexingNewNameHuffman) {
+    request_with(literal(0x40, true, true));
+}
+TEST_F(GenericHpack, H2spec_generic_5_Case6_LiteralWithoutIndexingIndexedName) {
+    request_with(literal(0x01, false, false));
+}
+TEST_F(GenericHpack, H2spec_generic_5_Case7_LiteralWithoutIndexingIndexedNameHuffman) {
+    request_with(literal(0x01, false, true));
+}
 TEST_F(GenericHpack, H2spec_generic_5_Case8_LiteralWithoutIndexingNewName) { request_with(literal(0x00, true, false)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case9_LiteralWithoutIndexingNewNameHuffman) { request_with(literal(0x00, true, true)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case10_LiteralNeverIndexedIndexedName) { request_with(literal(0x11, false, false)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case11_LiteralNeverIndexedIndexedNameHuffman) { request_with(literal(0x11, false, true)); }
+TEST_F(GenericHpack, H2spec_generic_5_Case9_LiteralWithoutIndexingNewNameHuffman) {
+    request_with(literal(0x00, true, true));
+}
+TEST_F(GenericHpack, H2spec_generic_5_Case10_LiteralNeverIndexedIndexedName) {
+    request_with(literal(0x11, false, false));
+}
+TEST_F(GenericHpack, H2spec_generic_5_Case11_LiteralNeverIndexedIndexedNameHuffman) {
+    request_with(literal(0x11, false, true));
+}
 TEST_F(GenericHpack, H2spec_generic_5_Case12_LiteralNeverIndexedNewName) { request_with(literal(0x10, true, false)); }
-TEST_F(GenericHpack, H2spec_generic_5_Case13_LiteralNeverIndexedNewNameHuffman) { request_with(literal(0x10, true, true)); }
+TEST_F(GenericHpack, H2spec_generic_5_Case13_LiteralNeverIndexedNewNameHuffman) {
+    request_with(literal(0x10, true, true));
+}
 
 TEST_F(G, H2spec_generic_5_Case14_SendsADynamicTableSizeUpdate) {
     Bytes b{0x3f, 0xe1, 0x1f, 0x82, 0x86, 0x84, 0x41, 0x09, 'l', 'o', 'c', 'a', 'l', 'h', 'o', 's', 't'};  // 4096

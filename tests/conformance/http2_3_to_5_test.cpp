@@ -62,7 +62,8 @@ TEST_F(C, H2spec_http2_4_2_Case2_SendsALargeDataFrameThatExceedsMaxFrameSize) {
 
 TEST_F(C, H2spec_http2_4_2_Case3_SendsALargeHeadersFrameThatExceedsMaxFrameSize) {
     FieldList big = get_request();
-    for (int i = 0; i < 10; ++i) big.emplace_back("x-dummy" + std::to_string(i), std::string(4000, static_cast<char>('a' + i)));
+    for (int i = 0; i < 10; ++i)
+        big.emplace_back("x-dummy" + std::to_string(i), std::string(4000, static_cast<char>('a' + i)));
     s.send_raw(1, end_stream | end_headers, 1, s.block(big));  // one frame, over 16 KiB
     expect_connection_error("FRAME_SIZE_ERROR");
 }

@@ -30,13 +30,13 @@ TEST_F(Client, ReceivesAResponseWithABody) {
 
 TEST_F(Client, MalformedResponsesAreStreamErrors) {
     const std::vector<FieldList> bad = {
-        {{"content-type", "x"}},                             // no :status
-        {{":status", "20"}},                                 // not 3 digits
-        {{":status", "200"}, {":status", "200"}},            // twice
-        {{":status", "200"}, {":path", "/"}},                // request pseudo-header
-        {{":status", "200"}, {"Upper", "1"}},                // uppercase name
-        {{":status", "101"}},                                // 101 is not used in HTTP/2
-        {{":status", "200"}, {"connection", "close"}},       // connection-specific
+        {{"content-type", "x"}},                        // no :status
+        {{":status", "20"}},                            // not 3 digits
+        {{":status", "200"}, {":status", "200"}},       // twice
+        {{":status", "200"}, {":path", "/"}},           // request pseudo-header
+        {{":status", "200"}, {"Upper", "1"}},           // uppercase name
+        {{":status", "101"}},                           // 101 is not used in HTTP/2
+        {{":status", "200"}, {"connection", "close"}},  // connection-specific
     };
     // One connection per case: a server that keeps sending malformed responses is cut off
     // by the overhead counter (each reset we are provoked into costs 50).
@@ -91,7 +91,8 @@ TEST_F(Client, PriorityUpdateFromAServerIsAProtocolError) {
 TEST_F(Client, AcceptsAPushPromiseAndItsResponse) {
     const StreamId id = get();
     Bytes payload{0, 0, 0, 2};
-    const Bytes block = s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/style.css"}, {":authority", "localhost"}});
+    const Bytes block =
+        s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/style.css"}, {":authority", "localhost"}});
     payload.insert(payload.end(), block.begin(), block.end());
     s.send_raw(5, frame::flags::end_headers, id, payload);
     const auto pushes = s.events_of<PushPromiseReceived>();
@@ -106,7 +107,8 @@ TEST_F(Client, AcceptsAPushPromiseAndItsResponse) {
 TEST_F(Client, RefusesAPushByResettingThePromisedStream) {
     const StreamId id = get();
     Bytes payload{0, 0, 0, 2};
-    const Bytes block = s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/x"}, {":authority", "localhost"}});
+    const Bytes block =
+        s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/x"}, {":authority", "localhost"}});
     payload.insert(payload.end(), block.begin(), block.end());
     s.send_raw(5, frame::flags::end_headers, id, payload);
     ASSERT_EQ(s.conn.reset_stream(2, ErrorCode::cancel), SubmitError::none);
@@ -122,7 +124,8 @@ protected:
         Client::SetUp();
         const StreamId id = get();
         Bytes payload{0, 0, 0, 2};
-        const Bytes block = s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/p"}, {":authority", "localhost"}});
+        const Bytes block =
+            s.block({{":method", "GET"}, {":scheme", "http"}, {":path", "/p"}, {":authority", "localhost"}});
         payload.insert(payload.end(), block.begin(), block.end());
         s.send_raw(5, frame::flags::end_headers, id, payload);
         ASSERT_EQ(s.conn.stream_state(2), stream::State::reserved_remote);

@@ -121,7 +121,8 @@ TEST(ServerPush, PromisedStreamCarriesAResponse) {
     const auto req = views(get_request());
     const StreamId id = l.client.submit_request(req, true).value;
     l.pump();
-    const FieldList promised_fields{{":method", "GET"}, {":scheme", "http"}, {":path", "/app.js"}, {":authority", "localhost"}};
+    const FieldList promised_fields{
+        {":method", "GET"}, {":scheme", "http"}, {":path", "/app.js"}, {":authority", "localhost"}};
     const auto promised_req = views(promised_fields);
     const auto promised = l.server.submit_push_promise(id, promised_req);
     ASSERT_EQ(promised.error, SubmitError::none);
@@ -209,7 +210,7 @@ TEST(FrameCodec, WindowUpdateFrameReturnsCredit) {
     std::size_t taken = l.server.submit_data(st.id, body, true).value;
     l.pump();
     EXPECT_EQ(l.client_log.body_size(st.id), 65535u);  // held at the window
-    client.write_window_update(st, 65535);           // consumed: give the credit back
+    client.write_window_update(st, 65535);             // consumed: give the credit back
     taken += l.server.submit_data(st.id, {body.data() + taken, body.size() - taken}, true).value;
     l.pump();
     EXPECT_GT(l.client_log.body_size(st.id), 65535u);
@@ -291,7 +292,8 @@ TEST(Priorities, PriorityUpdateBeforeTheRequestApplies) {
         s.conn.submit_data(id, std::vector<std::uint8_t>(20000, 'd'), true);
     }
     const auto f = s.frames();
-    const auto first_data = std::find_if(f.begin(), f.end(), [](const std::string& x) { return x.rfind("DATA", 0) == 0; });
+    const auto first_data =
+        std::find_if(f.begin(), f.end(), [](const std::string& x) { return x.rfind("DATA", 0) == 0; });
     ASSERT_NE(first_data, f.end());
     EXPECT_EQ(first_data->substr(0, 8), "DATA s=3");
 }

@@ -18,9 +18,7 @@ std::string_view request_error(std::vector<HeaderField> extra, bool connect_prot
 
 }  // namespace
 
-TEST(HttpFields, ValidRequestIsAccepted) {
-    EXPECT_EQ(request_error({{"accept", "*/*"}, {"te", "trailers"}}), "");
-}
+TEST(HttpFields, ValidRequestIsAccepted) { EXPECT_EQ(request_error({{"accept", "*/*"}, {"te", "trailers"}}), ""); }
 
 TEST(HttpFields, ForbiddenOctetsAreFoundInEveryPartOfALongValue) {
     // The scan takes eight octets at a time, then the tail: try every position.
@@ -57,8 +55,11 @@ TEST(HttpFields, ContentLengthIsDigitsOnlyAndConsistent) {
 }
 
 TEST(HttpFields, ExtendedConnectNeedsTheSettingAndAllPseudoHeaders) {
-    std::vector<HeaderField> ws{{":method", "CONNECT"}, {":protocol", "websocket"}, {":scheme", "https"},
-                                {":path", "/chat"}, {":authority", "a"}};
+    std::vector<HeaderField> ws{{":method", "CONNECT"},
+                                {":protocol", "websocket"},
+                                {":scheme", "https"},
+                                {":path", "/chat"},
+                                {":authority", "a"}};
     Request r;
     EXPECT_EQ(check_request(ws, false, r), ":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL");
     EXPECT_EQ(check_request(ws, true, r), "");
@@ -96,8 +97,8 @@ TEST(Priority, UrgencyAndIncrementalAreParsed) {
 }
 
 TEST(Priority, MalformedOrUnknownMembersAreIgnored) {
-    for (const char* junk : {"u=8", "u=-1", "u=99999999999", "u=", "u=1.5", "x=3, y", ",,,", "u=\"1\"",
-                             "i=1", "\xff\xfe"}) {
+    for (const char* junk :
+         {"u=8", "u=-1", "u=99999999999", "u=", "u=1.5", "x=3, y", ",,,", "u=\"1\"", "i=1", "\xff\xfe"}) {
         h2::Priority p;
         h2::parse_priority(junk, p);
         EXPECT_EQ(p, h2::Priority{}) << junk;

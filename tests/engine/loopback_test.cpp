@@ -56,7 +56,10 @@ TEST(Loopback, UploadLargerThanEveryWindowArrivesWhole) {
     for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
     std::size_t sent = 0;
     for (int round = 0; round < 10000 && sent < body.size(); ++round) {
-        sent += l.client.submit_data(id, {reinterpret_cast<const std::uint8_t*>(body.data()) + sent, body.size() - sent}, true).value;
+        sent +=
+            l.client
+                .submit_data(id, {reinterpret_cast<const std::uint8_t*>(body.data()) + sent, body.size() - sent}, true)
+                .value;
         l.pump();
     }
     ASSERT_EQ(sent, body.size());
@@ -286,7 +289,8 @@ TEST(Loopback, RandomSplitsGiveTheSameConversation) {
         std::vector<StreamId> ids;
         for (int i = 0; i < 5; ++i) {
             ids.push_back(l.client.submit_request(req, false).value);
-            l.client.submit_data(ids.back(), std::vector<std::uint8_t>(20000 + i, static_cast<std::uint8_t>('a' + i)), true);
+            l.client.submit_data(ids.back(), std::vector<std::uint8_t>(20000 + i, static_cast<std::uint8_t>('a' + i)),
+                                 true);
         }
         l.pump();
         for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -310,7 +314,7 @@ TEST(Loopback, StreamIdsRunOutWithADistinctError) {
     EXPECT_EQ(last, 0x7ffffffdu);
     l.pump();
     EXPECT_EQ(l.server_log.headers.size(), 1u);  // the server accepts the jump (§5.1.1)
-    l.client.submit_request(req, true);  // 0x7fffffff, the last odd id
+    l.client.submit_request(req, true);          // 0x7fffffff, the last odd id
     const auto refused = l.client.submit_request(req, true);
     EXPECT_EQ(refused.value, 0u);
     EXPECT_EQ(refused.error, SubmitError::stream_ids_exhausted);

@@ -14,9 +14,7 @@ protected:
     Script s{Connection::server()};
 };
 
-TEST_F(Overhead, OVH01_AfterThePrefaceTheCountIsMinus90) {
-    EXPECT_EQ(s.conn.overhead_count(), -90);
-}
+TEST_F(Overhead, OVH01_AfterThePrefaceTheCountIsMinus90) { EXPECT_EQ(s.conn.overhead_count(), -90); }
 
 TEST_F(Overhead, OVH02a_TenEmptySettingsFramesTrip) {
     for (int k = 1; k <= 9; ++k) s.send_settings();

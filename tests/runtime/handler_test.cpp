@@ -73,7 +73,8 @@ TEST(CoroutineHandler, ResponseWriter_WaitsForTheClientsWindowAndKeepsEveryOctet
     RunningServer server([&](ServerRequest&, ResponseWriter& res) -> asio::awaitable<void> {
         FieldVector head{{"content-type", "application/octet-stream"}};  // GCC 12: no braced literals in co_await
         co_await res.write_head(200, std::move(head));
-        for (std::size_t at = 0; at < body.size(); at += 4096) co_await res.write(std::string_view(body).substr(at, 4096));
+        for (std::size_t at = 0; at < body.size(); at += 4096)
+            co_await res.write(std::string_view(body).substr(at, 4096));
         wrote_all = true;
         FieldVector trailers{{"x-sum", std::to_string(body.size())}};
         co_await res.finish(std::move(trailers));

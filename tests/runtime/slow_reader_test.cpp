@@ -94,14 +94,16 @@ TEST(SlowReader, HeadsDataTrailersAndResetsIssuedDuringASuspendedWriteAllArriveI
     c.pump_once(0ms);
     std::this_thread::sleep_for(1000ms);
     const auto done = [&](StreamId id) { return c.streams[id].ended || c.streams[id].reset.has_value(); };
-    ASSERT_TRUE(c.pump_until([&] {
-        for (auto* list : {&heads, &trailers, &resets}) {
-            for (StreamId id : *list) {
-                if (!done(id)) return false;
+    ASSERT_TRUE(c.pump_until(
+        [&] {
+            for (auto* list : {&heads, &trailers, &resets}) {
+                for (StreamId id : *list) {
+                    if (!done(id)) return false;
+                }
             }
-        }
-        return done(big);
-    }, 30s));
+            return done(big);
+        },
+        30s));
     EXPECT_EQ(c.streams[big].body.size(), 64u * piece.size());
     for (StreamId id : heads) EXPECT_EQ(field(c.streams[id].headers, "x-large"), large_value);
     for (StreamId id : trailers) {
@@ -117,20 +119,21 @@ TEST(SlowReader, HeadsDataTrailersAndResetsIssuedDuringASuspendedWriteAllArriveI
 
 TEST(SlowReader, ManyStreamsFinishWhileTheSocketIsBlocked) {
     const std::string body = pattern(48 * 1024);
-    RunningServer server([&](ServerRequest&, ResponseWriter& res) -> asio::awaitable<void> {
-        co_await res.respond(200, {}, body);
-    });
+    RunningServer server(
+        [&](ServerRequest&, ResponseWriter& res) -> asio::awaitable<void> { co_await res.respond(200, {}, body); });
     SocketClient c(server.port(), wide_open_client(), kSmallReceiveBuffer);
     std::vector<StreamId> ids;
     for (int i = 0; i < 60; ++i) ids.push_back(c.request(SocketClient::request_fields("GET", "/"), true));
     c.pump_once(0ms);
     std::this_thread::sleep_for(800ms);
-    ASSERT_TRUE(c.pump_until([&] {
-        for (StreamId id : ids) {
-            if (!c.streams[id].ended) return false;
-        }
-        return true;
-    }, 30s));
+    ASSERT_TRUE(c.pump_until(
+        [&] {
+            for (StreamId id : ids) {
+                if (!c.streams[id].ended) return false;
+            }
+            return true;
+        },
+        30s));
     for (StreamId id : ids) EXPECT_EQ(c.streams[id].body, body) << "stream " << id;
 }
 
@@ -141,13 +144,16 @@ TEST(HandlerOnAnotherThread, WritesItsResponseFromAThreadPool) {
     const std::string piece = pattern(16 * 1024);
     RunningServer server([&](ServerRequest& req, ResponseWriter& res) -> asio::awaitable<void> {
         const std::string body = co_await req.body.read_all(1 << 20);
-        co_await asio::co_spawn(pool, [&]() -> asio::awaitable<void> {
-            FieldVector fields{{"x-request-length", std::to_string(body.size())}};
-            co_await res.write_head(200, std::move(fields));
-            for (int i = 0; i < 32; ++i) co_await res.write(piece);
-            FieldVector trailers{{"x-done", "yes"}};
-            co_await res.finish(std::move(trailers));
-        }, asio::use_awaitable);
+        co_await asio::co_spawn(
+            pool,
+            [&]() -> asio::awaitable<void> {
+                FieldVector fields{{"x-request-length", std::to_string(body.size())}};
+                co_await res.write_head(200, std::move(fields));
+                for (int i = 0; i < 32; ++i) co_await res.write(piece);
+                FieldVector trailers{{"x-done", "yes"}};
+                co_await res.finish(std::move(trailers));
+            },
+            asio::use_awaitable);
     });
     SocketClient c(server.port(), wide_open_client(), kSmallReceiveBuffer);
     std::vector<StreamId> ids;
@@ -157,12 +163,14 @@ TEST(HandlerOnAnotherThread, WritesItsResponseFromAThreadPool) {
         ids.push_back(id);
     }
     std::this_thread::sleep_for(300ms);
-    ASSERT_TRUE(c.pump_until([&] {
-        for (StreamId id : ids) {
-            if (!c.streams[id].ended) return false;
-        }
-        return true;
-    }, 30s));
+    ASSERT_TRUE(c.pump_until(
+        [&] {
+            for (StreamId id : ids) {
+                if (!c.streams[id].ended) return false;
+            }
+            return true;
+        },
+        30s));
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const auto& s = c.streams[ids[i]];
         EXPECT_EQ(s.status, "200");

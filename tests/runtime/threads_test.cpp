@@ -31,12 +31,15 @@ TEST(Threads, WorkersAndAHandlerPoolServeConcurrentClientsIntact) {
             const int pieces = req.path == "/big" ? 16 : 1;
             // Half of the responses are written from the pool, half from the connection.
             if (body.size() % 2 == 0) {
-                co_await asio::co_spawn(pool, [&]() -> asio::awaitable<void> {
-                    FieldVector fields{{"x-length", std::to_string(body.size())}};
-                    co_await res.write_head(200, std::move(fields));
-                    for (int i = 0; i < pieces; ++i) co_await res.write(piece);
-                    co_await res.finish();
-                }, asio::use_awaitable);
+                co_await asio::co_spawn(
+                    pool,
+                    [&]() -> asio::awaitable<void> {
+                        FieldVector fields{{"x-length", std::to_string(body.size())}};
+                        co_await res.write_head(200, std::move(fields));
+                        for (int i = 0; i < pieces; ++i) co_await res.write(piece);
+                        co_await res.finish();
+                    },
+                    asio::use_awaitable);
             } else {
                 FieldVector fields{{"x-length", std::to_string(body.size())}};
                 co_await res.write_head(200, std::move(fields));
@@ -52,17 +55,20 @@ TEST(Threads, WorkersAndAHandlerPoolServeConcurrentClientsIntact) {
             SocketClient c(server.port());
             std::vector<std::pair<StreamId, std::size_t>> ids;
             for (int i = 0; i < 12; ++i) {
-                const StreamId id = c.request(SocketClient::request_fields("POST", i % 3 == 0 ? "/big" : "/small"), false);
+                const StreamId id =
+                    c.request(SocketClient::request_fields("POST", i % 3 == 0 ? "/big" : "/small"), false);
                 const std::size_t length = 100 + static_cast<std::size_t>(t * 13 + i);
                 c.send_body(id, std::string(length, 'q'), true);
                 ids.emplace_back(id, length);
             }
-            const bool all = c.pump_until([&] {
-                for (const auto& [id, n] : ids) {
-                    if (!c.streams[id].ended) return false;
-                }
-                return true;
-            }, 30s);
+            const bool all = c.pump_until(
+                [&] {
+                    for (const auto& [id, n] : ids) {
+                        if (!c.streams[id].ended) return false;
+                    }
+                    return true;
+                },
+                30s);
             if (!all) return;
             for (const auto& [id, n] : ids) {
                 const auto& s = c.streams[id];
@@ -98,7 +104,7 @@ TEST(Threads, ShutdownFromAnotherThreadFinishesTheStreamsInFlight) {
     server.shutdown(5s);
     ASSERT_TRUE(c.response_complete(id));
     EXPECT_EQ(c.streams[id].body, "finished");
-    runner.join();  // run() returns once the connection is done
+    runner.join();                                                       // run() returns once the connection is done
     EXPECT_THROW(SocketClient late(server.port()), std::runtime_error);  // the listener is closed
 }
 

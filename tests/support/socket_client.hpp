@@ -59,7 +59,10 @@ public:
     bool eof = false;
 
     static Fields request_fields(std::string method, std::string path) {
-        return {{":method", std::move(method)}, {":scheme", "http"}, {":path", std::move(path)}, {":authority", "127.0.0.1"}};
+        return {{":method", std::move(method)},
+                {":scheme", "http"},
+                {":path", std::move(path)},
+                {":authority", "127.0.0.1"}};
     }
     StreamId request(const Fields& fields, bool end_stream) {
         std::vector<hpack::HeaderField> v;
@@ -77,7 +80,8 @@ public:
         std::size_t sent = 0;
         for (;;) {
             const std::string_view rest = data.substr(sent);
-            sent += conn.submit_data(id, {reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()}, end_stream).value;
+            sent += conn.submit_data(id, {reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()}, end_stream)
+                        .value;
             pump_once(std::chrono::milliseconds(sent == data.size() ? 0 : 10));
             if (sent == data.size() || eof || std::chrono::steady_clock::now() >= until) return sent;
         }

@@ -31,7 +31,8 @@ public:
         const std::string t = target;
         const auto colon = t.find(':');
         if (colon == std::string::npos) throw std::runtime_error("LIBH2_CONFORMANCE_TARGET: h2c:PORT or tls:PORT");
-        return std::make_unique<Wire>(t.substr(0, colon) == "tls", static_cast<std::uint16_t>(std::stoi(t.substr(colon + 1))));
+        return std::make_unique<Wire>(t.substr(0, colon) == "tls",
+                                      static_cast<std::uint16_t>(std::stoi(t.substr(colon + 1))));
     }
 
     Wire(bool tls, std::uint16_t port) {

@@ -103,8 +103,7 @@ TEST_P(HpackRoundTrip, EncodedStoryDecodesBackAfterTableSizeChanges) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(RawData, HpackRoundTrip,
-                         testing::ValuesIn(h2::test::story_files("raw-data")),
+INSTANTIATE_TEST_SUITE_P(RawData, HpackRoundTrip, testing::ValuesIn(h2::test::story_files("raw-data")),
                          [](const auto& p) { return h2::test::story_test_name(p.param); });
 
 }  // namespace

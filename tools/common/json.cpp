@@ -104,8 +104,8 @@ private:
                 ++col;
             }
         }
-        throw ParseError("JSON error at line " + std::to_string(line) + ", column " +
-                         std::to_string(col) + ": " + what);
+        throw ParseError("JSON error at line " + std::to_string(line) + ", column " + std::to_string(col) + ": " +
+                         what);
     }
     void skip_ws() {
         while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) ++i_;
@@ -247,14 +247,30 @@ private:
             }
             if (i_ >= s_.size()) fail("unterminated escape");
             switch (const char e = s_[i_++]) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
                 case 'u': {
                     unsigned cp = hex4();
                     if (cp >= 0xd800 && cp < 0xdc00 && s_.substr(i_, 2) == "\\u") {
@@ -266,7 +282,9 @@ private:
                     put_utf8(out, cp);
                     break;
                 }
-                default: (void)e; fail("unknown escape");
+                default:
+                    (void)e;
+                    fail("unknown escape");
             }
         }
     }
@@ -281,11 +299,21 @@ void write_string(std::string& out, const std::string& s) {
     out += '"';
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     out += "\\u00";
@@ -303,10 +331,18 @@ void write_value(std::string& out, const Value& v, int indent) {
     const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
     const std::string close(static_cast<std::size_t>(indent), ' ');
     switch (v.kind()) {
-        case Value::Kind::null: out += "null"; break;
-        case Value::Kind::boolean: out += v.as_bool() ? "true" : "false"; break;
-        case Value::Kind::number: out += v.as_string(); break;
-        case Value::Kind::string: write_string(out, v.as_string()); break;
+        case Value::Kind::null:
+            out += "null";
+            break;
+        case Value::Kind::boolean:
+            out += v.as_bool() ? "true" : "false";
+            break;
+        case Value::Kind::number:
+            out += v.as_string();
+            break;
+        case Value::Kind::string:
+            write_string(out, v.as_string());
+            break;
         case Value::Kind::array: {
             const auto& a = v.as_array();
             if (a.empty()) {

@@ -33,7 +33,7 @@ public:
     bool is_null() const noexcept { return kind_ == Kind::null; }
     bool as_bool() const;
     double as_number() const;
-    const std::string& as_string() const;      // the string, or a number's text
+    const std::string& as_string() const;  // the string, or a number's text
     const Array& as_array() const;
     Array& as_array();
     const Object& as_object() const;

@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
     const std::string path = argv[2];
     if (mode != "decode" && mode != "encode") return usage();
     try {
-        const std::string text = path == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
-                                             : h2::story::read_file(path);
+        const std::string text =
+            path == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {}) : h2::story::read_file(path);
         h2::json::Value story = h2::json::parse(text);
         if (mode == "decode") {
             h2::story::decode_story(story);

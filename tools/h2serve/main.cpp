@@ -92,7 +92,8 @@ bool quick_file(const h2::runtime::StaticFiles& files, const h2::runtime::Reques
 }
 
 // Static files: error pages from memory, file bodies as sendfile-style DATA.
-boost::asio::awaitable<void> serve_file(const h2::runtime::StaticFiles& files, ServerRequest& req, ResponseWriter& res) {
+boost::asio::awaitable<void> serve_file(const h2::runtime::StaticFiles& files, ServerRequest& req,
+                                        ResponseWriter& res) {
     if (const auto f = whole_file(files, req)) {
         // Head and (small) content from the file cache, copied only into the connection.
         const bool empty = req.method == "HEAD" || f->size == 0;
@@ -107,8 +108,8 @@ boost::asio::awaitable<void> serve_file(const h2::runtime::StaticFiles& files, S
         co_await res.send_file(f->range(0, f->size));
         co_return;
     }
-    h2::runtime::StaticResponse s = files.serve({req.method, req.path, req.field("if-none-match"),
-                                                 req.field("if-modified-since"), req.field("range")});
+    h2::runtime::StaticResponse s = files.serve(
+        {req.method, req.path, req.field("if-none-match"), req.field("if-modified-since"), req.field("range")});
     if (s.file) {
         co_await res.write_head(s.status, std::move(s.fields));
         co_await res.send_file(std::move(s.file));
@@ -125,11 +126,21 @@ int main(int argc, char** argv) {
     std::string root;
     bool echo_enabled = true;
     try {
-        static const std::map<std::string, bool> kFlags{  // flag -> takes a value
-            {"--root", true}, {"--host", true}, {"--port", true}, {"--tls-port", true}, {"--cert", true},
-            {"--key", true}, {"--threads", true}, {"--log-level", true}, {"--access-log", true},
-            {"--metrics-path", true}, {"--max-concurrent-streams", true}, {"--idle-timeout", true},
-            {"--handshake-timeout", true}, {"--no-echo", false}};
+        static const std::map<std::string, bool> kFlags{// flag -> takes a value
+                                                        {"--root", true},
+                                                        {"--host", true},
+                                                        {"--port", true},
+                                                        {"--tls-port", true},
+                                                        {"--cert", true},
+                                                        {"--key", true},
+                                                        {"--threads", true},
+                                                        {"--log-level", true},
+                                                        {"--access-log", true},
+                                                        {"--metrics-path", true},
+                                                        {"--max-concurrent-streams", true},
+                                                        {"--idle-timeout", true},
+                                                        {"--handshake-timeout", true},
+                                                        {"--no-echo", false}};
         for (int i = 1; i < argc; ++i) {
             const std::string flag = argv[i];
             const auto it = kFlags.find(flag);
@@ -143,9 +154,11 @@ int main(int argc, char** argv) {
             else if (flag == "--host") options.host = v;
             else if (flag == "--port") options.port = static_cast<std::uint16_t>(number(flag, v, 65535));
             else if (flag == "--threads") options.threads = static_cast<unsigned>(number(flag, v, 1024));
-            else if (flag == "--max-concurrent-streams") options.engine.limits.max_concurrent_streams = static_cast<std::uint32_t>(number(flag, v, 0x7fffffff));
+            else if (flag == "--max-concurrent-streams")
+                options.engine.limits.max_concurrent_streams = static_cast<std::uint32_t>(number(flag, v, 0x7fffffff));
             else if (flag == "--idle-timeout") options.idle_timeout = std::chrono::seconds(number(flag, v, 86400));
-            else if (flag == "--handshake-timeout") options.handshake_timeout = std::chrono::seconds(number(flag, v, 86400));
+            else if (flag == "--handshake-timeout")
+                options.handshake_timeout = std::chrono::seconds(number(flag, v, 86400));
             else if (flag == "--no-echo") echo_enabled = false;
             else if (flag == "--tls-port") options.tls_port = static_cast<std::uint16_t>(number(flag, v, 65535));
             else if (flag == "--cert") options.cert_file = v;
@@ -154,10 +167,11 @@ int main(int argc, char** argv) {
             else if (flag == "--metrics-path") {
                 if (v.empty() || v[0] != '/') throw Usage("--metrics-path must start with /: " + v);
                 options.metrics_path = v;
-            }
-            else if (flag == "--log-level") {
-                static const std::map<std::string, LogLevel> kLevels{
-                    {"error", LogLevel::error}, {"warn", LogLevel::warn}, {"info", LogLevel::info}, {"debug", LogLevel::debug}};
+            } else if (flag == "--log-level") {
+                static const std::map<std::string, LogLevel> kLevels{{"error", LogLevel::error},
+                                                                     {"warn", LogLevel::warn},
+                                                                     {"info", LogLevel::info},
+                                                                     {"debug", LogLevel::debug}};
                 const auto l = kLevels.find(v);
                 if (l == kLevels.end()) throw Usage("invalid value for --log-level: " + v);
                 options.log_level = l->second;
@@ -188,7 +202,8 @@ int main(int argc, char** argv) {
         server.listen();
         std::cout << "listening on http://" << options.host << ":" << server.port() << " (h2c, http/1.1)" << std::endl;
         if (options.tls_port) {
-            std::cout << "listening on https://" << options.host << ":" << server.tls_port() << " (h2, http/1.1)" << std::endl;
+            std::cout << "listening on https://" << options.host << ":" << server.tls_port() << " (h2, http/1.1)"
+                      << std::endl;
         }
         server.run();
     } catch (const std::exception& e) {

@@ -33,7 +33,8 @@ public:
     // stream it is the response (server, 1xx first if any) or the trailers.
     SubmitError write_headers(FrameStream& stream, Connection::Fields fields, bool end_stream);
     // DATA: the value is the octets taken (the stream's buffer is bounded: see StreamWritable).
-    SubmitResult<std::size_t> write_data(const FrameStream& stream, std::span<const std::uint8_t> data, bool end_stream);
+    SubmitResult<std::size_t> write_data(const FrameStream& stream, std::span<const std::uint8_t> data,
+                                         bool end_stream);
     SubmitError write_rst_stream(const FrameStream& stream, ErrorCode code);
     void write_ping(const std::array<std::uint8_t, 8>& opaque_data) { c_.submit_ping(opaque_data); }
     void write_goaway(ErrorCode code, std::string_view debug = {}) { c_.goaway(code, debug); }

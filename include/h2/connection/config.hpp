@@ -27,10 +27,10 @@ struct Settings {
 // ones raise it; when it goes above 0 the connection ends with ENHANCE_YOUR_CALM. A factor or
 // threshold of 0 disables its rule.
 struct OverheadConfig {
-    std::int32_t count_factor = 10;          // cost of a PING, SETTINGS, PRIORITY, refused stream
-    std::int32_t reset_factor = 50;          // cost of a RST_STREAM received, or sent for an error
-    std::int32_t reduction = 20;             // credit per request, DATA frame received, response
-    std::int32_t data_threshold = 1024;      // non-final DATA smaller than this costs
+    std::int32_t count_factor = 10;      // cost of a PING, SETTINGS, PRIORITY, refused stream
+    std::int32_t reset_factor = 50;      // cost of a RST_STREAM received, or sent for an error
+    std::int32_t reduction = 20;         // credit per request, DATA frame received, response
+    std::int32_t data_threshold = 1024;  // non-final DATA smaller than this costs
     std::int32_t window_update_threshold = 1024;
     std::int32_t continuation_threshold = 1024;
     // The count never goes below this, so a long-lived connection cannot bank unlimited

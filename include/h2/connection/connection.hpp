@@ -120,8 +120,7 @@ public:
     // compatibility): `http2_settings` is the decoded HTTP2-Settings payload, and the upgrade
     // request becomes stream 1, half-closed (remote). Its fields are reported as a request
     // by the first receive(). Returns nullopt if the settings payload is invalid.
-    static std::optional<Connection> server_upgrade(const Config& config,
-                                                    std::span<const std::uint8_t> http2_settings,
+    static std::optional<Connection> server_upgrade(const Config& config, std::span<const std::uint8_t> http2_settings,
                                                     Fields upgrade_request);
     // Client side: stream 1 is the upgrade request, half-closed (local); the response comes
     // as HTTP/2 on stream 1.
@@ -290,9 +289,8 @@ private:
     // Streams closed lately, and whether we reset them (late frames on those are ignored).
     void remember_closed(StreamId id, bool reset_by_us);
     const struct ClosedStream* recently_closed(StreamId id) const noexcept;
-    void emit(Event e);
-    std::span<const std::uint8_t> stable(std::span<const std::uint8_t> bytes,
-                                         std::span<const std::uint8_t> input);
+    void emit(const Event& e);
+    std::span<const std::uint8_t> stable(std::span<const std::uint8_t> bytes, std::span<const std::uint8_t> input);
     void return_connection_credit(std::uint32_t n);
 
     // Outbound (src/connection/outbound.cpp).
@@ -317,10 +315,10 @@ private:
 
     Role role_;
     Config config_;
-    Settings local_;           // what we advertised
+    Settings local_;  // what we advertised
     bool local_acked_ = false;
     Settings peer_;
-    bool preface_pending_;     // server: client magic not yet fully received
+    bool preface_pending_;  // server: client magic not yet fully received
     std::size_t preface_matched_ = 0;
     bool first_frame_ = true;  // the peer's first frame must be SETTINGS
 
@@ -350,7 +348,7 @@ private:
     std::uint32_t local_streams_open_ = 0;
     StreamId last_peer_stream_ = 0;
     StreamId next_local_stream_;
-    std::deque<StreamId> pending_streams_;  // buffered requests, in id order
+    std::deque<StreamId> pending_streams_;   // buffered requests, in id order
     std::vector<ClosedStream> closed_ring_;  // Config::closed_streams_remembered entries
     std::size_t closed_ring_next_ = 0;
     std::unordered_map<StreamId, std::pair<std::uint8_t, bool>> idle_priorities_map_;
@@ -383,11 +381,11 @@ private:
     OverheadCounter overhead_;
     ConnectionCounters counters_;
 
-    bool closed_ = false;                 // no more frames are processed
+    bool closed_ = false;  // no more frames are processed
     bool goaway_sent_ = false;
     bool goaway_received_ = false;
-    StreamId peer_last_stream_ = 0;       // from the peer's GOAWAY
-    bool graceful_pending_ = false;       // waiting for the PING before the final GOAWAY
+    StreamId peer_last_stream_ = 0;  // from the peer's GOAWAY
+    bool graceful_pending_ = false;  // waiting for the PING before the final GOAWAY
     std::array<std::uint8_t, 8> graceful_ping_{};
 
     Clock::time_point now_{};

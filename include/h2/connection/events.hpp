@@ -120,10 +120,9 @@ struct UnknownFrameReceived {
     std::span<const std::uint8_t> payload;
 };
 
-using Event = std::variant<HeadersReceived, DataReceived, StreamReset, StreamClosed, StreamWritable,
-                           SettingsReceived, SettingsAcknowledged, PingReceived, PingAcknowledged,
-                           GoawayReceived, StreamNotProcessed, ConnectionError,
-                           PriorityUpdateReceived, PushPromiseReceived, UnknownFrameReceived,
+using Event = std::variant<HeadersReceived, DataReceived, StreamReset, StreamClosed, StreamWritable, SettingsReceived,
+                           SettingsAcknowledged, PingReceived, PingAcknowledged, GoawayReceived, StreamNotProcessed,
+                           ConnectionError, PriorityUpdateReceived, PushPromiseReceived, UnknownFrameReceived,
                            WindowUpdateReceived>;
 
 }  // namespace h2

@@ -13,8 +13,7 @@ inline constexpr std::int64_t max_window = frame::max_window_size;  // 2^31-1
 // What we may still send. Shrinks with every DATA payload sent, grows with WINDOW_UPDATE.
 class SendWindow {
 public:
-    explicit SendWindow(std::int64_t initial = frame::default_initial_window_size) noexcept
-        : window_(initial) {}
+    explicit SendWindow(std::int64_t initial = frame::default_initial_window_size) noexcept : window_(initial) {}
 
     std::int64_t available() const noexcept { return window_ > 0 ? window_ : 0; }
     std::int64_t value() const noexcept { return window_; }

@@ -110,9 +110,9 @@ struct UnknownFrame {
     Bytes payload;
 };
 
-using Frame = std::variant<DataFrame, HeadersFrame, PriorityFrame, RstStreamFrame, SettingsFrame,
-                           PushPromiseFrame, PingFrame, GoawayFrame, WindowUpdateFrame,
-                           ContinuationFrame, PriorityUpdateFrame, UnknownFrame>;
+using Frame =
+    std::variant<DataFrame, HeadersFrame, PriorityFrame, RstStreamFrame, SettingsFrame, PushPromiseFrame, PingFrame,
+                 GoawayFrame, WindowUpdateFrame, ContinuationFrame, PriorityUpdateFrame, UnknownFrame>;
 
 // The stream a frame belongs to (0 for connection-level frames).
 StreamId stream_id_of(const Frame& f) noexcept;

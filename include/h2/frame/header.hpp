@@ -46,7 +46,7 @@ struct FrameHeader {
     std::uint32_t length = 0;  // 24 bits
     std::uint8_t type = 0;     // raw, so that unknown types survive
     std::uint8_t flags = 0;
-    StreamId stream_id = 0;    // the reserved bit is masked off when parsing
+    StreamId stream_id = 0;  // the reserved bit is masked off when parsing
 
     bool has(std::uint8_t flag) const noexcept { return (flags & flag) != 0; }
     friend bool operator==(const FrameHeader&, const FrameHeader&) = default;
@@ -58,8 +58,8 @@ inline FrameHeader parse_header(const std::uint8_t* p) noexcept {
     h.length = (std::uint32_t{p[0]} << 16) | (std::uint32_t{p[1]} << 8) | p[2];
     h.type = p[3];
     h.flags = p[4];
-    h.stream_id = ((std::uint32_t{p[5]} << 24) | (std::uint32_t{p[6]} << 16) |
-                   (std::uint32_t{p[7]} << 8) | p[8]) & max_stream_id;
+    h.stream_id =
+        ((std::uint32_t{p[5]} << 24) | (std::uint32_t{p[6]} << 16) | (std::uint32_t{p[7]} << 8) | p[8]) & max_stream_id;
     return h;
 }
 
@@ -78,8 +78,7 @@ inline void write_header(std::uint8_t* p, const FrameHeader& h) noexcept {
 }
 
 inline std::uint32_t read_u32(const std::uint8_t* p) noexcept {
-    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-           p[3];
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
 
 inline void write_u32(std::uint8_t* p, std::uint32_t v) noexcept {

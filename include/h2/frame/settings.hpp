@@ -56,9 +56,17 @@ public:
         iterator() = default;
         iterator(const SettingsView* v, std::size_t i) : view_(v), i_(i) {}
         Setting operator*() const { return (*view_)[i_]; }
-        iterator& operator++() { ++i_; return *this; }
-        iterator operator++(int) { auto t = *this; ++i_; return t; }
+        iterator& operator++() {
+            ++i_;
+            return *this;
+        }
+        iterator operator++(int) {
+            auto t = *this;
+            ++i_;
+            return t;
+        }
         bool operator==(const iterator& o) const { return i_ == o.i_; }
+
     private:
         const SettingsView* view_ = nullptr;
         std::size_t i_ = 0;

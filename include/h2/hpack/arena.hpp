@@ -22,9 +22,7 @@ public:
     }
 
     // Gives back the unused tail of the most recent allocation: `end` is where it ended.
-    void trim(const char* end) noexcept {
-        used_ = static_cast<std::size_t>(end - blocks_[current_].data.get());
-    }
+    void trim(const char* end) noexcept { used_ = static_cast<std::size_t>(end - blocks_[current_].data.get()); }
 
     struct Mark {
         std::size_t block;

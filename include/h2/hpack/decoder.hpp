@@ -47,8 +47,7 @@ public:
 
     // Like decode(), but the fields of earlier blocks stay valid too, until reset_arena().
     // The connection decodes all the blocks of one receive() this way.
-    DecodeResult decode_retaining(std::span<const std::uint8_t> block,
-                                  std::vector<HeaderField>& out);
+    DecodeResult decode_retaining(std::span<const std::uint8_t> block, std::vector<HeaderField>& out);
     void reset_arena() noexcept { arena_.reset(); }
 
     // The SETTINGS_HEADER_TABLE_SIZE value the peer has acknowledged. When it is below
@@ -68,10 +67,8 @@ private:
     DecodeResult decode_field(Cursor& c, std::uint8_t first, std::vector<HeaderField>& out);
     DecodeResult size_update(Cursor& c);
     bool read_string(Cursor& c, std::string_view& s, DecodeResult& err);
-    bool lookup(std::uint32_t index, std::string_view& name, std::string_view* value,
-                DecodeResult& err);
-    void emit(std::string_view name, std::string_view value, bool never_index,
-              std::vector<HeaderField>& out);
+    bool lookup(std::uint32_t index, std::string_view& name, std::string_view* value, DecodeResult& err);
+    void emit(std::string_view name, std::string_view value, bool never_index, std::vector<HeaderField>& out);
 
     DecoderLimits limits_;
     DynamicTable table_;

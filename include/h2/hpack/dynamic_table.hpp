@@ -24,8 +24,7 @@ public:
         std::string_view value;
     };
 
-    explicit DynamicTable(std::uint32_t max_size = default_table_size) noexcept
-        : max_size_(max_size) {}
+    explicit DynamicTable(std::uint32_t max_size = default_table_size) noexcept : max_size_(max_size) {}
 
     // Entries, 0 being the newest (HPACK index 62). Views stay valid until the next insert()
     // or set_max_size().

@@ -33,8 +33,7 @@ enum class Indexing : std::uint8_t {
 // (`:path`, `content-length`, `age`, `location`, `last-modified` and the other validators
 // and conditional dates) and for entries larger than 3/4 of the table; incremental
 // otherwise (`date` and `expires` included: across one connection they do repeat).
-Indexing choose_indexing(const HeaderField& f, const EncoderOptions& options,
-                         std::uint32_t table_max_size) noexcept;
+Indexing choose_indexing(const HeaderField& f, const EncoderOptions& options, std::uint32_t table_max_size) noexcept;
 
 class Encoder {
 public:
@@ -67,8 +66,8 @@ private:
 
     EncoderOptions options_;
     DynamicTable table_;
-    std::vector<Link> links_;              // ring indexed by sequence & link_mask_
-    std::vector<std::uint64_t> by_full_;   // bucket -> sequence + 1 of the newest entry
+    std::vector<Link> links_;             // ring indexed by sequence & link_mask_
+    std::vector<std::uint64_t> by_full_;  // bucket -> sequence + 1 of the newest entry
     std::vector<std::uint64_t> by_name_;
     std::uint64_t link_mask_ = 0;
     std::uint64_t bucket_mask_ = 0;

@@ -13,8 +13,8 @@ inline constexpr std::uint32_t max_integer = 0xffffffffu;
 
 // Decodes an integer whose prefix is the low `prefix_bits` (1..8) bits of *p. On success
 // advances `p` past the integer.
-inline IntegerStatus decode_integer(const std::uint8_t*& p, const std::uint8_t* end,
-                                    unsigned prefix_bits, std::uint32_t& value) noexcept {
+inline IntegerStatus decode_integer(const std::uint8_t*& p, const std::uint8_t* end, unsigned prefix_bits,
+                                    std::uint32_t& value) noexcept {
     if (p == end) return IntegerStatus::truncated;
     const std::uint32_t mask = (1u << prefix_bits) - 1;
     std::uint64_t v = *p & mask;

@@ -19,7 +19,8 @@ using FieldView = std::pair<std::string_view, std::string_view>;
 class FileRange {
 public:
     FileRange() = default;
-    FileRange(int fd, std::uint64_t offset, std::uint64_t length) noexcept : fd_(fd), offset_(offset), length_(length) {}
+    FileRange(int fd, std::uint64_t offset, std::uint64_t length) noexcept
+        : fd_(fd), offset_(offset), length_(length) {}
     FileRange(FileRange&& o) noexcept;
     FileRange& operator=(FileRange&& o) noexcept;
     FileRange(const FileRange&) = delete;

@@ -148,7 +148,7 @@ struct RequestHead {
 // An answer given at once, without a coroutine. The views must stay valid until the handler
 // returns to the runtime, which copies what it needs right away (`keep` may hold their owner).
 struct QuickResponse {
-    int status = 200;  // 200-999 (anything else hands the request to the coroutine handler)
+    int status = 200;                   // 200-999 (anything else hands the request to the coroutine handler)
     std::span<const FieldView> fields;  // names in lower case
     std::string_view body;              // ignored when `file` is set
     FileRange file;                     // the body, sent as for static files (sendfile(2))
@@ -166,8 +166,9 @@ struct AsyncHandler {
     using Function = std::function<boost::asio::awaitable<void>(ServerRequest&, ResponseWriter&)>;
 
     template <class F>
-        requires std::is_invocable_r_v<boost::asio::awaitable<void>, F&, ServerRequest&, ResponseWriter&>
-    AsyncHandler(F f, QuickHandler q = {}) : function(std::move(f)), quick(std::move(q)) {}  // NOLINT: implicit
+    requires std::is_invocable_r_v<boost::asio::awaitable<void>, F&, ServerRequest&, ResponseWriter&> AsyncHandler(
+        F f, QuickHandler q = {})
+        : function(std::move(f)), quick(std::move(q)) {}  // NOLINT: implicit
 
     Function function;
     QuickHandler quick;

@@ -5,8 +5,8 @@
 // Cleartext port: HTTP/2 with prior knowledge, HTTP/1.1, and Upgrade: h2c. TLS port: ALPN h2,
 // then http/1.1. A request is answered by a coroutine handler (AsyncHandler, declared in
 // h2/runtime/handler.hpp: streaming request body, response writer, cancellation on reset), or
-// by a synchronous Handler once its body has arrived; bodies go out from memory or, for files, as DATA headers followed by the file range
-// (sendfile(2) on cleartext) inside reserved flow-control windows.
+// by a synchronous Handler once its body has arrived; bodies go out from memory or, for files, as DATA headers followed
+// by the file range (sendfile(2) on cleartext) inside reserved flow-control windows.
 #pragma once
 
 #include <chrono>
@@ -39,8 +39,8 @@ struct Request {
 struct Response {
     int status = 200;
     FieldVector fields;
-    std::string body;    // sent when `file` is empty
-    FileRange file;      // sent with sendfile(2)
+    std::string body;  // sent when `file` is empty
+    FileRange file;    // sent with sendfile(2)
     FieldVector trailers;
 };
 
@@ -55,7 +55,7 @@ struct ServerOptions {
     // TLS (ALPN h2, then http/1.1) on this port too, when set.
     std::optional<std::uint16_t> tls_port;
     std::string cert_file, key_file;  // PEM
-    unsigned threads = 0;  // 0: one per core
+    unsigned threads = 0;             // 0: one per core
     Config engine;
     // HTTP/2: no streams for this long sends GOAWAY. HTTP/1.1: the limit between requests, for a
     // whole request header, and between octets of a body.

@@ -87,8 +87,7 @@ public:
     static std::optional<std::int64_t> parse_http_date(std::string_view s);
     // RFC 9110 §14.2: a single range of a `size`-octet file, as [first, last]; nullopt when the
     // header is not one range we understand (serve the whole file), {-1,-1} if unsatisfiable.
-    static std::optional<std::pair<std::int64_t, std::int64_t>> parse_range(std::string_view header,
-                                                                           std::int64_t size);
+    static std::optional<std::pair<std::int64_t, std::int64_t>> parse_range(std::string_view header, std::int64_t size);
 
 private:
     std::shared_ptr<const CachedFile> load(std::string_view path, int& status) const;

@@ -39,11 +39,7 @@ std::optional<State> transition(State s, Input in) noexcept;
 std::string_view to_string(State s) noexcept;
 
 // RFC 9113 §5.1 in terms of what may be sent or received in a state.
-constexpr bool can_send_data(State s) noexcept {
-    return s == State::open || s == State::half_closed_remote;
-}
-constexpr bool can_receive_data(State s) noexcept {
-    return s == State::open || s == State::half_closed_local;
-}
+constexpr bool can_send_data(State s) noexcept { return s == State::open || s == State::half_closed_remote; }
+constexpr bool can_receive_data(State s) noexcept { return s == State::open || s == State::half_closed_local; }
 
 }  // namespace h2::stream

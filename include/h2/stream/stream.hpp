@@ -34,10 +34,10 @@ struct Stream {
     bool awaiting_open = false;
     std::vector<std::pair<std::string, std::string>> buffered_request;
     bool buffered_request_ends_stream = false;
-    std::vector<std::uint8_t> send_buffer;  // submitted DATA not yet framed
-    std::size_t send_offset = 0;            // framed up to here
-    std::uint64_t external_pending = 0;     // DATA octets the caller supplies, not yet framed
-    bool end_after_data = false;            // END_STREAM goes with the last octet submitted
+    std::vector<std::uint8_t> send_buffer;                      // submitted DATA not yet framed
+    std::size_t send_offset = 0;                                // framed up to here
+    std::uint64_t external_pending = 0;                         // DATA octets the caller supplies, not yet framed
+    bool end_after_data = false;                                // END_STREAM goes with the last octet submitted
     std::vector<std::pair<std::string, std::string>> trailers;  // sent after the data
     bool trailers_pending = false;
     bool scheduled = false;        // in a ready queue of the scheduler

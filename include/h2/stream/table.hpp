@@ -37,8 +37,12 @@ public:
         explicit iterator(Stream* const* p) : p_(p) {}
         Stream& operator*() const { return **p_; }
         Stream* operator->() const { return *p_; }
-        iterator& operator++() { ++p_; return *this; }
+        iterator& operator++() {
+            ++p_;
+            return *this;
+        }
         bool operator==(const iterator& o) const { return p_ == o.p_; }
+
     private:
         Stream* const* p_;
     };

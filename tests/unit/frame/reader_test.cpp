@@ -43,8 +43,7 @@ TEST(FrameReader, DataPaddingAsLongAsThePayloadIsProtocolError) {
 }
 
 TEST(FrameReader, PaddedFrameWithoutPadLengthIsFrameSizeError) {
-    EXPECT_EQ(only(raw(0, flags::padded, 1, {})),
-              "CONNECTION 0 FRAME_SIZE_ERROR (padded frame without Pad Length)");
+    EXPECT_EQ(only(raw(0, flags::padded, 1, {})), "CONNECTION 0 FRAME_SIZE_ERROR (padded frame without Pad Length)");
 }
 
 TEST(FrameReader, DataOnStreamZeroIsProtocolError) {
@@ -68,8 +67,7 @@ TEST(FrameReader, HeadersTooShortForPriorityIsFrameSizeError) {
 }
 
 TEST(FrameReader, HeadersOnStreamZeroIsProtocolError) {
-    EXPECT_EQ(only(raw(1, flags::end_headers, 0, {})),
-              "CONNECTION 0 PROTOCOL_ERROR (HEADERS on stream 0)");
+    EXPECT_EQ(only(raw(1, flags::end_headers, 0, {})), "CONNECTION 0 PROTOCOL_ERROR (HEADERS on stream 0)");
 }
 
 TEST(FrameReader, PriorityOfWrongLengthIsStreamErrorAndReadingGoesOn) {
@@ -77,27 +75,23 @@ TEST(FrameReader, PriorityOfWrongLengthIsStreamErrorAndReadingGoesOn) {
     const auto bad = raw(2, 0, 5, hex("00000001"));
     b.insert(b.end(), bad.begin(), bad.end());
     write_ping(b, {1, 2, 3, 4, 5, 6, 7, 8}, false);
-    EXPECT_EQ(read_whole(b), (Strings{"PRIORITY s=3 dep=1 ex=0 w=16",
-                                      "STREAM 5 FRAME_SIZE_ERROR (PRIORITY length is not 5)",
-                                      "PING ack=0 '\x01\x02\x03\x04\x05\x06\x07\x08'"}));
+    EXPECT_EQ(read_whole(b),
+              (Strings{"PRIORITY s=3 dep=1 ex=0 w=16", "STREAM 5 FRAME_SIZE_ERROR (PRIORITY length is not 5)",
+                       "PING ack=0 '\x01\x02\x03\x04\x05\x06\x07\x08'"}));
 }
 
 TEST(FrameReader, PriorityOnStreamZeroIsProtocolError) {
-    EXPECT_EQ(only(raw(2, 0, 0, hex("0000000110"))),
-              "CONNECTION 0 PROTOCOL_ERROR (PRIORITY on stream 0)");
+    EXPECT_EQ(only(raw(2, 0, 0, hex("0000000110"))), "CONNECTION 0 PROTOCOL_ERROR (PRIORITY on stream 0)");
 }
 
 TEST(FrameReader, RstStreamMustBeFourOctetsOnAStream) {
     EXPECT_EQ(only(raw(3, 0, 1, hex("00000008"))), "RST_STREAM s=1 CANCEL");
-    EXPECT_EQ(only(raw(3, 0, 1, hex("000008"))),
-              "CONNECTION 0 FRAME_SIZE_ERROR (RST_STREAM length is not 4)");
-    EXPECT_EQ(only(raw(3, 0, 0, hex("00000008"))),
-              "CONNECTION 0 PROTOCOL_ERROR (RST_STREAM on stream 0)");
+    EXPECT_EQ(only(raw(3, 0, 1, hex("000008"))), "CONNECTION 0 FRAME_SIZE_ERROR (RST_STREAM length is not 4)");
+    EXPECT_EQ(only(raw(3, 0, 0, hex("00000008"))), "CONNECTION 0 PROTOCOL_ERROR (RST_STREAM on stream 0)");
 }
 
 TEST(FrameReader, ReadsSettingsAndKeepsUnknownIdentifiers) {
-    EXPECT_EQ(only(raw(4, 0, 0, hex("0003 00000064 00aa 00000007"))),
-              "SETTINGS ack=0 3=100 170=7");
+    EXPECT_EQ(only(raw(4, 0, 0, hex("0003 00000064 00aa 00000007"))), "SETTINGS ack=0 3=100 170=7");
 }
 
 TEST(FrameReader, SettingsFramingErrorsAreConnectionErrors) {
@@ -116,8 +110,7 @@ TEST(FrameReader, SettingsValuesAreValidated) {
 }
 
 TEST(FrameReader, ReadsPushPromise) {
-    EXPECT_EQ(only(raw(5, flags::end_headers, 1, hex("80000002 6162"))),
-              "PUSH_PROMISE s=1 p=2 eh=1 'ab'");
+    EXPECT_EQ(only(raw(5, flags::end_headers, 1, hex("80000002 6162"))), "PUSH_PROMISE s=1 p=2 eh=1 'ab'");
     EXPECT_EQ(only(raw(5, flags::end_headers | flags::padded, 1, hex("01 00000002 61 00"))),
               "PUSH_PROMISE s=1 p=2 eh=1 'a'");
     EXPECT_EQ(only(raw(5, flags::end_headers, 1, hex("000002"))),
@@ -126,29 +119,21 @@ TEST(FrameReader, ReadsPushPromise) {
 
 TEST(FrameReader, PingMustBeEightOctetsOnStreamZero) {
     EXPECT_EQ(only(raw(6, flags::ack, 0, h2::test::bytes("12345678"))), "PING ack=1 '12345678'");
-    EXPECT_EQ(only(raw(6, 0, 0, h2::test::bytes("1234567"))),
-              "CONNECTION 0 FRAME_SIZE_ERROR (PING length is not 8)");
-    EXPECT_EQ(only(raw(6, 0, 1, h2::test::bytes("12345678"))),
-              "CONNECTION 0 PROTOCOL_ERROR (PING on a stream)");
+    EXPECT_EQ(only(raw(6, 0, 0, h2::test::bytes("1234567"))), "CONNECTION 0 FRAME_SIZE_ERROR (PING length is not 8)");
+    EXPECT_EQ(only(raw(6, 0, 1, h2::test::bytes("12345678"))), "CONNECTION 0 PROTOCOL_ERROR (PING on a stream)");
 }
 
 TEST(FrameReader, GoawayCarriesDebugData) {
-    EXPECT_EQ(only(raw(7, 0, 0, hex("00000005 0000000b 6361 6c6d"))),
-              "GOAWAY last=5 ENHANCE_YOUR_CALM 'calm'");
-    EXPECT_EQ(only(raw(7, 0, 0, hex("00000005 0000"))),
-              "CONNECTION 0 FRAME_SIZE_ERROR (GOAWAY shorter than 8 octets)");
-    EXPECT_EQ(only(raw(7, 0, 3, hex("00000005 00000000"))),
-              "CONNECTION 0 PROTOCOL_ERROR (GOAWAY on a stream)");
+    EXPECT_EQ(only(raw(7, 0, 0, hex("00000005 0000000b 6361 6c6d"))), "GOAWAY last=5 ENHANCE_YOUR_CALM 'calm'");
+    EXPECT_EQ(only(raw(7, 0, 0, hex("00000005 0000"))), "CONNECTION 0 FRAME_SIZE_ERROR (GOAWAY shorter than 8 octets)");
+    EXPECT_EQ(only(raw(7, 0, 3, hex("00000005 00000000"))), "CONNECTION 0 PROTOCOL_ERROR (GOAWAY on a stream)");
 }
 
 TEST(FrameReader, WindowUpdateIncrementOfZeroHasTheStreamsScope) {
     EXPECT_EQ(only(raw(8, 0, 1, hex("00000400"))), "WINDOW_UPDATE s=1 +1024");
-    EXPECT_EQ(only(raw(8, 0, 1, hex("00000000"))),
-              "STREAM 1 PROTOCOL_ERROR (WINDOW_UPDATE increment of 0)");
-    EXPECT_EQ(only(raw(8, 0, 0, hex("00000000"))),
-              "CONNECTION 0 PROTOCOL_ERROR (WINDOW_UPDATE increment of 0)");
-    EXPECT_EQ(only(raw(8, 0, 0, hex("000001"))),
-              "CONNECTION 0 FRAME_SIZE_ERROR (WINDOW_UPDATE length is not 4)");
+    EXPECT_EQ(only(raw(8, 0, 1, hex("00000000"))), "STREAM 1 PROTOCOL_ERROR (WINDOW_UPDATE increment of 0)");
+    EXPECT_EQ(only(raw(8, 0, 0, hex("00000000"))), "CONNECTION 0 PROTOCOL_ERROR (WINDOW_UPDATE increment of 0)");
+    EXPECT_EQ(only(raw(8, 0, 0, hex("000001"))), "CONNECTION 0 FRAME_SIZE_ERROR (WINDOW_UPDATE length is not 4)");
 }
 
 TEST(FrameReader, WindowUpdateIgnoresTheReservedBit) {
@@ -161,8 +146,8 @@ TEST(FrameReader, HeaderBlockMayOnlyBeFollowedByItsContinuations) {
     b.insert(b.end(), c.begin(), c.end());
     c = raw(9, flags::end_headers, 1, h2::test::bytes("c"));
     b.insert(b.end(), c.begin(), c.end());
-    EXPECT_EQ(read_whole(b), (Strings{"HEADERS s=1 es=0 eh=0 'a'", "CONTINUATION s=1 eh=0 'b'",
-                                      "CONTINUATION s=1 eh=1 'c'"}));
+    EXPECT_EQ(read_whole(b),
+              (Strings{"HEADERS s=1 es=0 eh=0 'a'", "CONTINUATION s=1 eh=0 'b'", "CONTINUATION s=1 eh=1 'c'"}));
 }
 
 TEST(FrameReader, OtherFrameInsideHeaderBlockIsProtocolError) {
@@ -189,8 +174,7 @@ TEST(FrameReader, UnknownFrameInsideHeaderBlockIsProtocolError) {
     Buffer b = raw(1, 0, 1, {});
     const auto u = raw(0x42, 0, 0, {});
     b.insert(b.end(), u.begin(), u.end());
-    EXPECT_EQ(read_whole(b).back(),
-              "CONNECTION 0 PROTOCOL_ERROR (expected CONTINUATION inside a header block)");
+    EXPECT_EQ(read_whole(b).back(), "CONNECTION 0 PROTOCOL_ERROR (expected CONTINUATION inside a header block)");
 }
 
 TEST(FrameReader, ReportsTheOpenHeaderBlock) {
@@ -213,10 +197,8 @@ TEST(FrameReader, UnknownFlagsAreIgnored) {
 
 TEST(FrameReader, ReadsPriorityUpdate) {
     EXPECT_EQ(only(raw(0x10, 0, 0, hex("00000005 753d32"))), "PRIORITY_UPDATE s=5 'u=2'");
-    EXPECT_EQ(only(raw(0x10, 0, 1, hex("00000005"))),
-              "CONNECTION 0 PROTOCOL_ERROR (PRIORITY_UPDATE on a stream)");
-    EXPECT_EQ(only(raw(0x10, 0, 0, hex("00000000"))),
-              "CONNECTION 0 PROTOCOL_ERROR (PRIORITY_UPDATE for stream 0)");
+    EXPECT_EQ(only(raw(0x10, 0, 1, hex("00000005"))), "CONNECTION 0 PROTOCOL_ERROR (PRIORITY_UPDATE on a stream)");
+    EXPECT_EQ(only(raw(0x10, 0, 0, hex("00000000"))), "CONNECTION 0 PROTOCOL_ERROR (PRIORITY_UPDATE for stream 0)");
     EXPECT_EQ(only(raw(0x10, 0, 0, hex("000000"))),
               "CONNECTION 0 FRAME_SIZE_ERROR (PRIORITY_UPDATE shorter than 4 octets)");
 }
@@ -304,7 +286,7 @@ h2::test::Bytes conversation() {
     write_raw_frame(b, 0xbb, 0xff, 11, h2::test::bytes("ext"));
     write_goaway(b, 3, h2::ErrorCode::no_error, h2::test::bytes("bye"));
     write_raw_frame(b, 6, 0, 0, h2::test::bytes("short"));  // connection error: ends it
-    write_ping(b, {}, false);                                 // never read
+    write_ping(b, {}, false);                               // never read
     return b;
 }
 

@@ -36,8 +36,8 @@ TEST(FrameWriter, SmallHeaderBlockIsOneHeadersFrameWithEndHeaders) {
 TEST(FrameWriter, LargeHeaderBlockIsSplitIntoContinuationsAtMaxFrameSize) {
     Buffer b;
     write_headers(b, 5, h2::test::bytes("abcdefghij"), false, 4);
-    EXPECT_EQ(read_whole(b), (Strings{"HEADERS s=5 es=0 eh=0 'abcd'", "CONTINUATION s=5 eh=0 'efgh'",
-                                      "CONTINUATION s=5 eh=1 'ij'"}));
+    EXPECT_EQ(read_whole(b),
+              (Strings{"HEADERS s=5 es=0 eh=0 'abcd'", "CONTINUATION s=5 eh=0 'efgh'", "CONTINUATION s=5 eh=1 'ij'"}));
 }
 
 TEST(FrameWriter, BlockOfExactlyMaxFrameSizeNeedsNoContinuation) {
@@ -50,8 +50,8 @@ TEST(FrameWriter, PriorityFieldsCountAgainstTheFirstFrame) {
     Buffer b;
     const PrioritySpec p{3, true, 7};
     write_headers(b, 5, h2::test::bytes("abcdefgh"), true, 8, &p);
-    EXPECT_EQ(read_whole(b, 16384), (Strings{"HEADERS s=5 es=1 eh=0 dep=3 ex=1 w=7 'abc'",
-                                             "CONTINUATION s=5 eh=1 'defgh'"}));
+    EXPECT_EQ(read_whole(b, 16384),
+              (Strings{"HEADERS s=5 es=1 eh=0 dep=3 ex=1 w=7 'abc'", "CONTINUATION s=5 eh=1 'defgh'"}));
 }
 
 TEST(FrameWriter, PushPromiseIsSplitLikeHeaders) {
@@ -71,10 +71,10 @@ TEST(FrameWriter, WritesEveryControlFrame) {
     write_goaway(b, 7, h2::ErrorCode::protocol_error, h2::test::bytes("why"));
     write_window_update(b, 7, 0x7fffffff);
     write_priority_update(b, 7, "u=0");
-    EXPECT_EQ(read_whole(b), (Strings{"SETTINGS ack=0 1=0 5=32768", "SETTINGS ack=1",
-                                      "PRIORITY s=7 dep=5 ex=0 w=255", "RST_STREAM s=7 REFUSED_STREAM",
-                                      "PING ack=0 'abcdefgh'", "GOAWAY last=7 PROTOCOL_ERROR 'why'",
-                                      "WINDOW_UPDATE s=7 +2147483647", "PRIORITY_UPDATE s=7 'u=0'"}));
+    EXPECT_EQ(read_whole(b),
+              (Strings{"SETTINGS ack=0 1=0 5=32768", "SETTINGS ack=1", "PRIORITY s=7 dep=5 ex=0 w=255",
+                       "RST_STREAM s=7 REFUSED_STREAM", "PING ack=0 'abcdefgh'", "GOAWAY last=7 PROTOCOL_ERROR 'why'",
+                       "WINDOW_UPDATE s=7 +2147483647", "PRIORITY_UPDATE s=7 'u=0'"}));
 }
 
 TEST(FrameWriter, WriteFrameReproducesEveryParsedFrame) {

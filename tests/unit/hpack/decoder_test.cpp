@@ -64,13 +64,18 @@ TEST(HpackDecoder, C_3_RequestsWithoutHuffman) {
     EXPECT_EQ(decode(d, hex("828684410f7777772e6578616d706c652e636f6d")),
               (Fields{{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {":authority", "www.example.com"}}));
     EXPECT_EQ(d.table().size(), 57u);
-    EXPECT_EQ(decode(d, hex("828684be58086e6f2d6361636865")),
-              (Fields{{":method", "GET"}, {":scheme", "http"}, {":path", "/"},
-                      {":authority", "www.example.com"}, {"cache-control", "no-cache"}}));
+    EXPECT_EQ(decode(d, hex("828684be58086e6f2d6361636865")), (Fields{{":method", "GET"},
+                                                                      {":scheme", "http"},
+                                                                      {":path", "/"},
+                                                                      {":authority", "www.example.com"},
+                                                                      {"cache-control", "no-cache"}}));
     EXPECT_EQ(d.table().size(), 110u);
     EXPECT_EQ(decode(d, hex("828785bf400a637573746f6d2d6b65790c637573746f6d2d76616c7565")),
-              (Fields{{":method", "GET"}, {":scheme", "https"}, {":path", "/index.html"},
-                      {":authority", "www.example.com"}, {"custom-key", "custom-value"}}));
+              (Fields{{":method", "GET"},
+                      {":scheme", "https"},
+                      {":path", "/index.html"},
+                      {":authority", "www.example.com"},
+                      {"custom-key", "custom-value"}}));
     EXPECT_EQ(d.table().size(), 164u);
     EXPECT_EQ(d.table()[0].name, "custom-key");
     EXPECT_EQ(d.table()[2].value, "www.example.com");
@@ -88,39 +93,56 @@ TEST(HpackDecoder, C_4_RequestsWithHuffman) {
 }
 
 namespace {
-const Fields kResponse1{{":status", "302"}, {"cache-control", "private"},
-                        {"date", "Mon, 21 Oct 2013 20:13:21 GMT"}, {"location", "https://www.example.com"}};
-const Fields kResponse2{{":status", "307"}, {"cache-control", "private"},
-                        {"date", "Mon, 21 Oct 2013 20:13:21 GMT"}, {"location", "https://www.example.com"}};
-const Fields kResponse3{{":status", "200"}, {"cache-control", "private"},
-                        {"date", "Mon, 21 Oct 2013 20:13:22 GMT"}, {"location", "https://www.example.com"},
+const Fields kResponse1{{":status", "302"},
+                        {"cache-control", "private"},
+                        {"date", "Mon, 21 Oct 2013 20:13:21 GMT"},
+                        {"location", "https://www.example.com"}};
+const Fields kResponse2{{":status", "307"},
+                        {"cache-control", "private"},
+                        {"date", "Mon, 21 Oct 2013 20:13:21 GMT"},
+                        {"location", "https://www.example.com"}};
+const Fields kResponse3{{":status", "200"},
+                        {"cache-control", "private"},
+                        {"date", "Mon, 21 Oct 2013 20:13:22 GMT"},
+                        {"location", "https://www.example.com"},
                         {"content-encoding", "gzip"},
                         {"set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"}};
 }  // namespace
 
 TEST(HpackDecoder, C_5_ResponsesWithoutHuffmanEvictInA256OctetTable) {
     Decoder d(DecoderLimits{256, 65536});
-    EXPECT_EQ(decode(d, hex("4803333032580770726976617465611d4d6f6e2c203231204f637420323031332032303a31333a323120474d546e1768747470733a2f2f7777772e6578616d706c652e636f6d")), kResponse1);
+    EXPECT_EQ(decode(d, hex("4803333032580770726976617465611d4d6f6e2c203231204f637420323031332032303a31333a323120474d54"
+                            "6e1768747470733a2f2f7777772e6578616d706c652e636f6d")),
+              kResponse1);
     EXPECT_EQ(d.table().size(), 222u);
     EXPECT_EQ(decode(d, hex("4803333037c1c0bf")), kResponse2);
     EXPECT_EQ(d.table().size(), 222u);
-    EXPECT_EQ(decode(d, hex("88c1611d4d6f6e2c203231204f637420323031332032303a31333a323220474d54c05a04677a69707738666f6f3d4153444a4b48514b425a584f5157454f50495541585157454f49553b206d61782d6167653d333630303b2076657273696f6e3d31")), kResponse3);
+    EXPECT_EQ(
+        decode(
+            d,
+            hex("88c1611d4d6f6e2c203231204f637420323031332032303a31333a323220474d54c05a04677a69707738666f6f3d4153444a4b"
+                "48514b425a584f5157454f50495541585157454f49553b206d61782d6167653d333630303b2076657273696f6e3d31")),
+        kResponse3);
     EXPECT_EQ(d.table().size(), 215u);
     EXPECT_EQ(d.table().count(), 3u);
 }
 
 TEST(HpackDecoder, C_6_ResponsesWithHuffmanEvictInA256OctetTable) {
     Decoder d(DecoderLimits{256, 65536});
-    EXPECT_EQ(decode(d, hex("488264025885aec3771a4b6196d07abe941054d444a8200595040b8166e082a62d1bff6e919d29ad171863c78f0b97c8e9ae82ae43d3")), kResponse1);
+    EXPECT_EQ(decode(d, hex("488264025885aec3771a4b6196d07abe941054d444a8200595040b8166e082a62d1bff6e919d29ad171863c78f"
+                            "0b97c8e9ae82ae43d3")),
+              kResponse1);
     EXPECT_EQ(decode(d, hex("4883640effc1c0bf")), kResponse2);
-    EXPECT_EQ(decode(d, hex("88c16196d07abe941054d444a8200595040b8166e084a62d1bffc05a839bd9ab77ad94e7821dd7f2e6c7b335dfdfcd5b3960d5af27087f3672c1ab270fb5291f9587316065c003ed4ee5b1063d5007")), kResponse3);
+    EXPECT_EQ(decode(d, hex("88c16196d07abe941054d444a8200595040b8166e084a62d1bffc05a839bd9ab77ad94e7821dd7f2e6c7b335df"
+                            "dfcd5b3960d5af27087f3672c1ab270fb5291f9587316065c003ed4ee5b1063d5007")),
+              kResponse3);
     EXPECT_EQ(d.table().size(), 215u);
 }
 
 TEST(HpackDecoder, LiteralNameOfAnEntryEvictedByItsOwnInsertionSurvives) {
     // RFC 7541 §4.4: the new entry names the entry it evicts.
     Decoder d(DecoderLimits{60, 65536});
-    decode(d, hex("40 03 616263 01 31"));  // abc: 1 (36 octets)
+    decode(d, hex("40 03 616263 01 31"));                                       // abc: 1 (36 octets)
     EXPECT_EQ(decode(d, hex("7e 05 3232323232")), (Fields{{"abc", "22222"}}));  // index 62
     ASSERT_EQ(d.table().count(), 1u);
     EXPECT_EQ(d.table()[0].name, "abc");
@@ -141,7 +163,7 @@ TEST(HpackDecoder, IndexZeroIsCompressionError) {
 }
 
 TEST(HpackDecoder, IndexBeyondTheTablesIsCompressionError) {
-    EXPECT_EQ(error_of(hex("be")).reason, "index beyond the dynamic table");  // 62, table empty
+    EXPECT_EQ(error_of(hex("be")).reason, "index beyond the dynamic table");     // 62, table empty
     EXPECT_EQ(error_of(hex("7f 00")).reason, "index beyond the dynamic table");  // name index 63
 }
 
@@ -213,8 +235,7 @@ TEST(HpackDecoder, HeaderListAboveTheLimitIsReportedButTheTableStaysInSync) {
     Decoder d(DecoderLimits{4096, 100});
     DecodeResult r;
     // Two literals with indexing of 70 octets each: the second passes the 100 limit.
-    const auto block = hex("40 03 616161 20 " + std::string(64, '6') +
-                           " 40 03 626262 20 " + std::string(64, '7'));
+    const auto block = hex("40 03 616161 20 " + std::string(64, '6') + " 40 03 626262 20 " + std::string(64, '7'));
     std::vector<HeaderField> out;
     r = d.decode(block, out);
     EXPECT_EQ(r.status, DecodeStatus::header_list_too_large);

@@ -37,11 +37,17 @@ TEST(HpackEncoder, C_4_RequestsAreEncodedByteForByte) {
     Encoder e;
     EXPECT_EQ(encode(e, {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {":authority", "www.example.com"}}),
               hex("828684418cf1e3c2e5f23a6ba0ab90f4ff"));
-    EXPECT_EQ(encode(e, {{":method", "GET"}, {":scheme", "http"}, {":path", "/"},
-                         {":authority", "www.example.com"}, {"cache-control", "no-cache"}}),
+    EXPECT_EQ(encode(e, {{":method", "GET"},
+                         {":scheme", "http"},
+                         {":path", "/"},
+                         {":authority", "www.example.com"},
+                         {"cache-control", "no-cache"}}),
               hex("828684be5886a8eb10649cbf"));
-    EXPECT_EQ(encode(e, {{":method", "GET"}, {":scheme", "https"}, {":path", "/index.html"},
-                         {":authority", "www.example.com"}, {"custom-key", "custom-value"}}),
+    EXPECT_EQ(encode(e, {{":method", "GET"},
+                         {":scheme", "https"},
+                         {":path", "/index.html"},
+                         {":authority", "www.example.com"},
+                         {"custom-key", "custom-value"}}),
               hex("828785bf408825a849e95ba97d7f8925a849e95bb8e8b4bf"));
     EXPECT_EQ(e.table().size(), 164u);
 }
@@ -100,8 +106,11 @@ TEST(HpackEncoder, FieldMarkedNeverIndexStaysNeverIndexed) {
 
 TEST(HpackEncoder, ValuesThatRarelyRepeatAreNotIndexed) {
     Encoder e;
-    encode(e, {{"content-length", "1234"}, {":path", "/search?q=libh2"}, {"etag", "\"abc\""},
-               {"last-modified", "Mon, 21 Oct 2013 20:13:21 GMT"}, {"if-none-match", "\"x\""}});
+    encode(e, {{"content-length", "1234"},
+               {":path", "/search?q=libh2"},
+               {"etag", "\"abc\""},
+               {"last-modified", "Mon, 21 Oct 2013 20:13:21 GMT"},
+               {"if-none-match", "\"x\""}});
     EXPECT_EQ(e.table().count(), 0u);
 }
 

@@ -20,9 +20,7 @@ IntegerStatus decode(const h2::test::Bytes& b, unsigned prefix, std::uint32_t& v
 }
 }  // namespace
 
-TEST(HpackInteger, C_1_1_TenWithFivePrefixBitsIsOneOctet) {
-    EXPECT_EQ(encode(0, 5, 10), hex("0a"));
-}
+TEST(HpackInteger, C_1_1_TenWithFivePrefixBitsIsOneOctet) { EXPECT_EQ(encode(0, 5, 10), hex("0a")); }
 
 TEST(HpackInteger, C_1_2_1337WithFivePrefixBitsIsThreeOctets) {
     EXPECT_EQ(encode(0, 5, 1337), hex("1f 9a 0a"));
@@ -43,14 +41,12 @@ TEST(HpackInteger, PatternBitsAboveThePrefixAreKeptAndIgnored) {
     EXPECT_EQ(v, 5u);
 }
 
-TEST(HpackInteger, ValueEqualToThePrefixMaskNeedsAContinuationOctet) {
-    EXPECT_EQ(encode(0, 5, 31), hex("1f 00"));
-}
+TEST(HpackInteger, ValueEqualToThePrefixMaskNeedsAContinuationOctet) { EXPECT_EQ(encode(0, 5, 31), hex("1f 00")); }
 
 TEST(HpackInteger, RoundTripsAcrossPrefixesAndMagnitudes) {
     for (unsigned prefix = 1; prefix <= 8; ++prefix) {
-        for (std::uint32_t v : {0u, 1u, 30u, 126u, 127u, 128u, 255u, 16383u, 16384u, 1u << 21,
-                                0x7fffffffu, 0xfffffffeu, 0xffffffffu}) {
+        for (std::uint32_t v :
+             {0u, 1u, 30u, 126u, 127u, 128u, 255u, 16383u, 16384u, 1u << 21, 0x7fffffffu, 0xfffffffeu, 0xffffffffu}) {
             const auto b = encode(0, prefix, v);
             std::uint32_t got = 0;
             std::size_t used = 0;

@@ -1,11 +1,11 @@
 // h2hpack as a user runs it: exit status, stdout and stderr.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <fstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "json.hpp"
 #include "story.hpp"
