@@ -24,6 +24,7 @@ asio::awaitable<void> Driver<Socket>::run(std::span<const std::uint8_t> first) {
     const auto now = Clock::now();
     conn_.set_time(now);
     last_activity_ = write_progress_ = now;
+    next_keepalive_ = now + options_.keepalive_interval;
     std::exception_ptr failure;
     try {
         if (!first.empty()) receive(first);
@@ -131,8 +132,9 @@ Clock::time_point Driver<Socket>::next_deadline(Clock::time_point now) const noe
     if (write_in_flight_) d = std::min(d, write_progress_ + options_.write_timeout);
     if (conn_.open_streams() == 0 && handles_.empty()) d = std::min(d, last_activity_ + options_.idle_timeout);
     if (!sources_.empty()) d = std::min(d, now + std::chrono::seconds(1));  // stalled bodies
-    if (const auto ping = conn_.oldest_unanswered_ping(); ping && options_.keepalive_interval.count() > 0) {
-        d = std::min(d, *ping + options_.keepalive_timeout);
+    if (options_.keepalive_interval.count() > 0) {
+        d = std::min(d, next_keepalive_);
+        if (const auto ping = conn_.oldest_unanswered_ping()) d = std::min(d, *ping + options_.keepalive_timeout);
     }
     return d;
 }
@@ -175,6 +177,15 @@ void Driver<Socket>::on_timers(Clock::time_point now) {
     if (handshake_over || write_stalled || dead) {
         fatal_ = true;
         return;
+    }
+    if (options_.keepalive_interval.count() > 0 && now >= next_keepalive_) {
+        next_keepalive_ = now + options_.keepalive_interval;
+        if (!conn_.oldest_unanswered_ping()) {
+            std::array<std::uint8_t, 8> opaque{'k', 'e', 'e', 'p', 0, 0, 0, 0};
+            const std::uint64_t n = ++keepalives_sent_;
+            for (int i = 0; i < 4; ++i) opaque[4 + i] = static_cast<std::uint8_t>(n >> (8 * (3 - i)));
+            conn_.submit_ping(opaque);
+        }
     }
     const bool idle = conn_.open_streams() == 0 && handles_.empty() && sources_.empty();
     if (idle && now - last_activity_ >= options_.idle_timeout && !conn_.should_close()) {

@@ -34,8 +34,8 @@ struct DriverOptions {
     std::chrono::seconds idle_timeout{20};          // no stream open: GOAWAY(NO_ERROR)
     std::chrono::seconds write_timeout{30};         // a write without progress: close
     std::chrono::seconds stream_stall_timeout{60};  // a body that does not move: RST_STREAM(CANCEL)
-    // A PING this often once the connection is idle for it (0: never); a PING unanswered for
-    // keepalive_timeout closes the connection.
+    // A PING this often (0: never); one unanswered for keepalive_timeout closes the
+    // connection (a peer that vanished without a FIN or RST).
     std::chrono::seconds keepalive_interval{0};
     std::chrono::seconds keepalive_timeout{20};
     // Stop reading while this much output waits for a peer that does not read.
@@ -142,6 +142,8 @@ private:
     std::vector<hpack::HeaderField> field_scratch_;
 
     Clock::time_point last_activity_{};
+    Clock::time_point next_keepalive_{};
+    std::uint64_t keepalives_sent_ = 0;
     bool settings_received_ = false;
     bool shutdown_requested_ = false;
     bool fatal_ = false;  // stop now: the socket failed, a deadline passed

@@ -45,6 +45,8 @@ DriverOptions ServerSession<Socket>::driver_options(Clock::time_point handshake_
     d.idle_timeout = o.idle_timeout;
     d.write_timeout = o.write_timeout;
     d.stream_stall_timeout = o.stream_stall_timeout;
+    d.keepalive_interval = o.keepalive_interval;
+    d.keepalive_timeout = o.keepalive_timeout;
     return d;
 }
 

@@ -69,6 +69,10 @@ struct ServerOptions {
     // reading); a response blocked on flow control for stream_stall_timeout is reset (CANCEL).
     std::chrono::seconds write_timeout{30};
     std::chrono::seconds stream_stall_timeout{60};
+    // HTTP/2: a PING this often (0: never); a PING unanswered for keepalive_timeout closes the
+    // connection (a client that vanished without a FIN or RST).
+    std::chrono::seconds keepalive_interval{0};
+    std::chrono::seconds keepalive_timeout{20};
     std::size_t max_request_body = 64u << 20;  // larger bodies get 413
     LogLevel log_level = LogLevel::warn;
     std::string access_log;    // a file, "-" for standard output, empty: none

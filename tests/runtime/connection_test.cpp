@@ -1,0 +1,225 @@
+// The connection driver's timers and the transport handshake, over raw sockets and the
+// blocking libh2 client: one deadline for the whole handshake, what a first line that is not
+// HTTP gets, keepalive PINGs, bodies stalled behind a shut window; and what the server leaves
+// alone in the process (signals).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <fcntl.h>
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "running_server.hpp"
+#include "socket_client.hpp"
+
+namespace h2::test {
+namespace {
+
+namespace asio = boost::asio;
+using runtime::ResponseWriter;
+using runtime::ServerRequest;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+asio::awaitable<void> hello(ServerRequest&, ResponseWriter& res) { co_await res.respond(200, {}, "hello"); }
+
+// Reads until the server closes the connection or `limit` passes. Returns what arrived and
+// sets `closed_after` to the time the close was seen (or `limit`).
+std::string read_until_closed(int fd, Clock::duration limit, Clock::duration& closed_after) {
+    const auto start = Clock::now();
+    std::string got;
+    while (Clock::now() - start < limit) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0) continue;
+        char buf[4096];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+            closed_after = Clock::now() - start;
+            return got;
+        }
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    closed_after = limit;
+    return got;
+}
+
+constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+TEST(Handshake, OneDeadlineCoversAPrefaceSentOneOctetAtATime) {
+    auto options = loopback();
+    options.handshake_timeout = 1s;
+    RunningServer server(hello, options);
+    const int fd = connect_loopback(server.port());
+    const auto start = Clock::now();
+    bool closed = false;
+    // 24 octets, one every 150 ms: 3.6 s in all, well beyond the deadline.
+    for (std::size_t i = 0; i < kPreface.size() && !closed; ++i) {
+        closed = ::send(fd, kPreface.data() + i, 1, MSG_NOSIGNAL) < 0;
+        std::this_thread::sleep_for(150ms);
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 0) > 0) {
+            char c;
+            closed = ::recv(fd, &c, 1, MSG_PEEK) <= 0 || closed;
+        }
+    }
+    const auto elapsed = Clock::now() - start;
+    ::close(fd);
+    EXPECT_TRUE(closed);
+    EXPECT_LT(elapsed, 2500ms);
+}
+
+TEST(Handshake, APrefaceWithoutSettingsIsClosedAtTheSameDeadline) {
+    auto options = loopback();
+    options.handshake_timeout = 1s;
+    RunningServer server(hello, options);
+    const int fd = connect_loopback(server.port());
+    ::send(fd, kPreface.data(), kPreface.size(), MSG_NOSIGNAL);
+    Clock::duration closed_after{};
+    const std::string got = read_until_closed(fd, 5s, closed_after);
+    ::close(fd);
+    EXPECT_GE(closed_after, 900ms);
+    EXPECT_LT(closed_after, 2500ms);
+    EXPECT_EQ(got.substr(3, 1), std::string(1, '\x04'));  // our SETTINGS went out
+}
+
+// h2spec http2/3.5/2: octets that are neither the preface nor an HTTP/1.x request line.
+TEST(Handshake, AnInvalidPrefaceIsClosedWithoutAnHttp1Answer) {
+    RunningServer server(hello);
+    const int fd = connect_loopback(server.port());
+    const std::string junk = "INVALID CONNECTION PREFACE\r\n\r\n";
+    ::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
+    Clock::duration closed_after{};
+    const std::string got = read_until_closed(fd, 5s, closed_after);
+    ::close(fd);
+    EXPECT_EQ(got, "");
+    EXPECT_LT(closed_after, 1s);
+}
+
+TEST(Handshake, AnHttp1RequestWithABadTargetStillGets400) {
+    RunningServer server(hello);
+    const int fd = connect_loopback(server.port());
+    const std::string bad = "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n";
+    ::send(fd, bad.data(), bad.size(), MSG_NOSIGNAL);
+    Clock::duration closed_after{};
+    const std::string got = read_until_closed(fd, 5s, closed_after);
+    ::close(fd);
+    EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << got;
+}
+
+TEST(Keepalive, APeerThatNeverAnswersAPingIsClosed) {
+    auto options = loopback();
+    options.keepalive_interval = 1s;
+    options.keepalive_timeout = 1s;
+    RunningServer server(hello, options);
+    const int fd = connect_loopback(server.port());
+    // Preface, empty SETTINGS and a SETTINGS ACK, then silence (and no reading).
+    std::string hello_frames(kPreface);
+    hello_frames += std::string("\0\0\0\x04\0\0\0\0\0", 9);
+    hello_frames += std::string("\0\0\0\x04\x01\0\0\0\0", 9);
+    ::send(fd, hello_frames.data(), hello_frames.size(), MSG_NOSIGNAL);
+    Clock::duration closed_after{};
+    const std::string got = read_until_closed(fd, 6s, closed_after);
+    ::close(fd);
+    EXPECT_GE(closed_after, 1800ms);
+    EXPECT_LT(closed_after, 4s);
+    EXPECT_NE(got.find(std::string("\0\0\x08\x06\0\0\0\0\0keep", 13)), std::string::npos);  // the PING
+}
+
+TEST(Keepalive, APeerThatAnswersStaysConnected) {
+    auto options = loopback();
+    options.keepalive_interval = 1s;
+    options.keepalive_timeout = 1s;
+    RunningServer server(hello, options);
+    SocketClient c(server.port());  // its engine answers every PING
+    c.pump_for(3500ms);
+    EXPECT_FALSE(c.eof);
+    const StreamId id = c.request(SocketClient::request_fields("GET", "/"), true);
+    ASSERT_TRUE(c.response_complete(id));
+    EXPECT_EQ(c.streams[id].body, "hello");
+}
+
+// SECURITY-PLAN SEC-15g, for bodies the runtime sends by itself (a QuickHandler's): a body the
+// client never lets through is reset once it has not moved for stream_stall_timeout.
+TEST(StalledBody, AQuickAnswerBehindAShutWindowIsResetAfterTheStallTimeout) {
+    static const std::string big = pattern(200 * 1024);
+    runtime::AsyncHandler handler(hello, [](const runtime::RequestHead&, runtime::QuickResponse& res) {
+        res.body = big;
+        return true;
+    });
+    auto options = loopback();
+    options.stream_stall_timeout = 1s;
+    RunningServer server(std::move(handler), options);
+    Config shut;
+    shut.settings.initial_window_size = 0;
+    SocketClient c(server.port(), shut);
+    const auto start = Clock::now();
+    const StreamId id = c.request(SocketClient::request_fields("GET", "/big"), true);
+    ASSERT_TRUE(c.response_complete(id));
+    const auto elapsed = Clock::now() - start;
+    EXPECT_EQ(c.streams[id].status, "200");
+    ASSERT_TRUE(c.streams[id].reset.has_value());
+    EXPECT_EQ(*c.streams[id].reset, ErrorCode::cancel);
+    EXPECT_GE(elapsed, 900ms);
+    EXPECT_LT(elapsed, 4s);
+    EXPECT_FALSE(c.eof);  // the connection serves on
+}
+
+// The library changes nothing process-wide: SIGPIPE keeps its disposition (a client that
+// leaves during sendfile(2) raises it, blocked on the server's threads), SIGINT/SIGTERM are
+// the application's unless it asks (handle_signals).
+TEST(Embedding, SignalDispositionsAreLeftAloneAndAClientLeavingDuringSendfileIsSurvived) {
+    char dir[] = "/tmp/libh2-embedding-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    const std::string path = std::string(dir) + "/big.bin";
+    {
+        std::FILE* f = std::fopen(path.c_str(), "wb");
+        const std::string chunk = pattern(1 << 20);
+        for (int i = 0; i < 8; ++i) std::fwrite(chunk.data(), 1, chunk.size(), f);
+        std::fclose(f);
+    }
+    RunningServer server([&](ServerRequest&, ResponseWriter& res) -> asio::awaitable<void> {
+        const int fd = ::open(path.c_str(), O_RDONLY);
+        co_await res.send_file(runtime::FileRange(fd, 0, 8u << 20));
+    });
+    for (int i = 0; i < 5; ++i) {
+        SocketClient c(server.port(), {}, 4096);
+        const StreamId id = c.request(SocketClient::request_fields("GET", "/big"), true);
+        c.pump_until([&] { return c.streams[id].body.size() > 100000; }, 5s);
+        c.close();  // mid-body: the server's next sendfile(2) gets EPIPE (and SIGPIPE)
+        std::this_thread::sleep_for(100ms);
+    }
+    struct sigaction pipe{}, term{};
+    ::sigaction(SIGPIPE, nullptr, &pipe);
+    ::sigaction(SIGTERM, nullptr, &term);
+    EXPECT_EQ(pipe.sa_handler, SIG_DFL);
+    EXPECT_EQ(term.sa_handler, SIG_DFL);
+    SocketClient c(server.port());  // still serving
+    const StreamId id = c.request(SocketClient::request_fields("GET", "/big"), true);
+    ASSERT_TRUE(c.response_complete(id));
+    EXPECT_EQ(c.streams[id].body.size(), 8u << 20);
+    std::remove(path.c_str());
+    ::rmdir(dir);
+}
+
+TEST(Embedding, HandleSignalsInstallsAHandlerOnlyWhileTheServerRuns) {
+    auto options = loopback();
+    options.handle_signals = true;
+    struct sigaction term{};
+    {
+        RunningServer server(hello, options);
+        SocketClient c(server.port());  // the server is running once it answers
+        const StreamId id = c.request(SocketClient::request_fields("GET", "/"), true);
+        ASSERT_TRUE(c.response_complete(id));
+        ::sigaction(SIGTERM, nullptr, &term);
+        EXPECT_NE(term.sa_handler, SIG_DFL);
+    }
+    ::sigaction(SIGTERM, nullptr, &term);
+    EXPECT_EQ(term.sa_handler, SIG_DFL);
+}
+
+}  // namespace
+}  // namespace h2::test
