@@ -4,9 +4,9 @@
 // alone in the process (signals).
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <atomic>
 #include <boost/asio.hpp>
-#include <fcntl.h>
 
 #include <csignal>
 #include <cstdio>
@@ -192,7 +192,8 @@ TEST(Embedding, SignalDispositionsAreLeftAloneAndAClientLeavingDuringSendfileIsS
         c.close();  // mid-body: the server's next sendfile(2) gets EPIPE (and SIGPIPE)
         std::this_thread::sleep_for(100ms);
     }
-    struct sigaction pipe{}, term{};
+    struct sigaction pipe {
+    }, term{};
     ::sigaction(SIGPIPE, nullptr, &pipe);
     ::sigaction(SIGTERM, nullptr, &term);
     EXPECT_EQ(pipe.sa_handler, SIG_DFL);
@@ -208,7 +209,7 @@ TEST(Embedding, SignalDispositionsAreLeftAloneAndAClientLeavingDuringSendfileIsS
 TEST(Embedding, HandleSignalsInstallsAHandlerOnlyWhileTheServerRuns) {
     auto options = loopback();
     options.handle_signals = true;
-    struct sigaction term{};
+    struct sigaction term {};
     {
         RunningServer server(hello, options);
         SocketClient c(server.port());  // the server is running once it answers

@@ -93,17 +93,9 @@ TEST(SlowReader, HeadsDataTrailersAndResetsIssuedDuringASuspendedWriteAllArriveI
     }
     c.pump_once(0ms);
     std::this_thread::sleep_for(1000ms);
-    const auto done = [&](StreamId id) { return c.streams[id].ended || c.streams[id].reset.has_value(); };
-    ASSERT_TRUE(c.pump_until(
-        [&] {
-            for (auto* list : {&heads, &trailers, &resets}) {
-                for (StreamId id : *list) {
-                    if (!done(id)) return false;
-                }
-            }
-            return done(big);
-        },
-        30s));
+    std::vector<StreamId> all{big};
+    for (auto* list : {&heads, &trailers, &resets}) all.insert(all.end(), list->begin(), list->end());
+    ASSERT_TRUE(c.responses_complete(all));
     EXPECT_EQ(c.streams[big].body.size(), 64u * piece.size());
     for (StreamId id : heads) EXPECT_EQ(field(c.streams[id].headers, "x-large"), large_value);
     for (StreamId id : trailers) {
@@ -126,14 +118,7 @@ TEST(SlowReader, ManyStreamsFinishWhileTheSocketIsBlocked) {
     for (int i = 0; i < 60; ++i) ids.push_back(c.request(SocketClient::request_fields("GET", "/"), true));
     c.pump_once(0ms);
     std::this_thread::sleep_for(800ms);
-    ASSERT_TRUE(c.pump_until(
-        [&] {
-            for (StreamId id : ids) {
-                if (!c.streams[id].ended) return false;
-            }
-            return true;
-        },
-        30s));
+    ASSERT_TRUE(c.responses_complete(ids));
     for (StreamId id : ids) EXPECT_EQ(c.streams[id].body, body) << "stream " << id;
 }
 
@@ -163,14 +148,7 @@ TEST(HandlerOnAnotherThread, WritesItsResponseFromAThreadPool) {
         ids.push_back(id);
     }
     std::this_thread::sleep_for(300ms);
-    ASSERT_TRUE(c.pump_until(
-        [&] {
-            for (StreamId id : ids) {
-                if (!c.streams[id].ended) return false;
-            }
-            return true;
-        },
-        30s));
+    ASSERT_TRUE(c.responses_complete(ids));
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const auto& s = c.streams[ids[i]];
         EXPECT_EQ(s.status, "200");

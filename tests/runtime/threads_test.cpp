@@ -54,22 +54,16 @@ TEST(Threads, WorkersAndAHandlerPoolServeConcurrentClientsIntact) {
         clients.emplace_back([&, t] {
             SocketClient c(server.port());
             std::vector<std::pair<StreamId, std::size_t>> ids;
+            std::vector<StreamId> streams;
             for (int i = 0; i < 12; ++i) {
                 const StreamId id =
                     c.request(SocketClient::request_fields("POST", i % 3 == 0 ? "/big" : "/small"), false);
                 const std::size_t length = 100 + static_cast<std::size_t>(t * 13 + i);
                 c.send_body(id, std::string(length, 'q'), true);
                 ids.emplace_back(id, length);
+                streams.push_back(id);
             }
-            const bool all = c.pump_until(
-                [&] {
-                    for (const auto& [id, n] : ids) {
-                        if (!c.streams[id].ended) return false;
-                    }
-                    return true;
-                },
-                30s);
-            if (!all) return;
+            if (!c.responses_complete(streams)) return;
             for (const auto& [id, n] : ids) {
                 const auto& s = c.streams[id];
                 const std::size_t pieces = c.streams[id].body.size() / piece.size();

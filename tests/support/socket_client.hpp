@@ -107,6 +107,18 @@ public:
     bool response_complete(StreamId id) {
         return pump_until([&] { return streams[id].ended || streams[id].reset.has_value(); });
     }
+    // Every one of `ids` ended or was reset within `timeout`.
+    bool responses_complete(const std::vector<StreamId>& ids,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+        return pump_until(
+            [&] {
+                for (StreamId id : ids) {
+                    if (!streams[id].ended && !streams[id].reset.has_value()) return false;
+                }
+                return true;
+            },
+            timeout);
+    }
     void close() {
         if (fd_ >= 0) ::close(fd_);
         fd_ = -1;
