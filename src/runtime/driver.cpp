@@ -17,7 +17,8 @@ Driver<Socket>::Driver(Socket& socket, Connection conn, DriverPolicy& policy, co
       options_(options),
       executor_(socket.get_executor()),
       wake_(executor_),
-      read_buffer_(64 * 1024) {}
+      // Not zeroed: pages are touched only as reads fill them (an idle connection stays small).
+      read_buffer_(new std::uint8_t[kReadBufferSize]) {}
 
 template <class Socket>
 asio::awaitable<void> Driver<Socket>::run(std::span<const std::uint8_t> first) {
@@ -147,7 +148,7 @@ void Driver<Socket>::take_io_results(Clock::time_point now) {
             fatal_ = true;  // the peer closed, or the socket failed
             return;
         }
-        receive({read_buffer_.data(), read_size_});
+        receive({read_buffer_.get(), read_size_});
     }
     if (write_done_) {
         write_done_ = false;
@@ -358,11 +359,12 @@ template <class Socket>
 bool Driver<Socket>::start_write(Clock::time_point now) {
     const auto batch = conn_.pending_batch();
     if (batch.octets.empty()) return false;
-    plan_.build(batch, [this](StreamId id) -> const std::shared_ptr<BodySource>& { return source_of(id); });
-    if (!batch.external.empty() || !sources_.empty()) {
-        for (auto& [id, s] : sources_) {
-            if (s->taken > 0) s->progress = now;
-        }
+    plan_.build(batch, [this, now](StreamId id) -> const std::shared_ptr<BodySource>& {
+        const auto& s = source_of(id);
+        s->progress = now;  // its body moves
+        return s;
+    });
+    if (!sources_.empty()) {
         // Fully planned bodies, and those of ended streams after a plan that followed the end.
         std::erase_if(sources_,
                       [](const auto& p) { return p.second->taken == p.second->length() || p.second->abandoned; });
@@ -370,6 +372,14 @@ bool Driver<Socket>::start_write(Clock::time_point now) {
     write_size_ = batch.octets.size();
     write_progress_ = now;
     if constexpr (!tls) {
+        if (!batch.external.empty()) {
+            try {
+                plan_.read_short_file_payloads(file_buffer_, kSendfileMin);
+            } catch (const boost::system::system_error&) {
+                fatal_ = true;  // a file that shrank: its stream cannot be completed
+                return false;
+            }
+        }
         return continue_write(now);
     } else {
         tls_rest_ = plan_.linearize(tls_buffer_);
@@ -431,18 +441,21 @@ template <class Socket>
 void Driver<Socket>::finish_write() {
     conn_.consume_output(write_size_);
     plan_.clear();
+    // An idle connection keeps no batch-sized buffers.
+    if (sources_.empty() && !file_buffer_.empty()) std::vector<std::uint8_t>().swap(file_buffer_);
 }
 
 template <class Socket>
 void Driver<Socket>::start_read() {
     read_in_flight_ = true;
-    socket_.async_read_some(asio::buffer(read_buffer_), [this](const boost::system::error_code& ec, std::size_t n) {
-        read_in_flight_ = false;
-        read_done_ = true;
-        read_error_ = ec;
-        read_size_ = n;
-        wake();
-    });
+    socket_.async_read_some(asio::buffer(read_buffer_.get(), kReadBufferSize),
+                            [this](const boost::system::error_code& ec, std::size_t n) {
+                                read_in_flight_ = false;
+                                read_done_ = true;
+                                read_error_ = ec;
+                                read_size_ = n;
+                                wake();
+                            });
 }
 
 template <class Socket>

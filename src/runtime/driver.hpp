@@ -120,13 +120,17 @@ private:
     bool notified_ = false;
     bool waiting_ = false;
 
-    std::vector<std::uint8_t> read_buffer_;
+    static constexpr std::size_t kReadBufferSize = 64 * 1024;
+    std::unique_ptr<std::uint8_t[]> read_buffer_;
     bool read_in_flight_ = false, read_done_ = false;
     boost::system::error_code read_error_;
     std::size_t read_size_ = 0;
 
     WritePlan plan_;
     std::vector<std::uint8_t> tls_buffer_;
+    // Cleartext: file payloads of frames below kSendfileMin, read for one sendmsg per batch.
+    static constexpr std::uint64_t kSendfileMin = 64 * 1024;
+    std::vector<std::uint8_t> file_buffer_;
     std::span<const std::uint8_t> tls_rest_;  // TLS: what the write in flight still has to write
     bool write_in_flight_ = false, write_done_ = false;
     boost::system::error_code write_error_;

@@ -33,6 +33,49 @@ void WritePlan::add_octets(std::span<const std::uint8_t> octets) {
     remaining_ += octets.size();
 }
 
+void WritePlan::read_short_file_payloads(std::vector<std::uint8_t>& buffer, std::uint64_t sendfile_min) {
+    std::size_t total = 0;
+    for (const WritePiece& p : pieces_) {
+        if (p.fd >= 0 && p.length < sendfile_min) total += p.length;
+    }
+    if (total == 0) return;
+    buffer.resize(total);  // not grown again below: the spans into it stay valid
+    std::uint8_t* out = buffer.data();
+    has_file_ = false;
+    for (std::size_t i = 0; i < pieces_.size(); ++i) {
+        WritePiece& p = pieces_[i];
+        if (p.fd < 0) continue;
+        if (p.length >= sendfile_min) {
+            has_file_ = true;
+            continue;
+        }
+        // The run of short payloads of this file that follow on (one pread for all of them).
+        std::uint64_t run = p.length;
+        for (std::size_t j = i + 1; j < pieces_.size(); ++j) {
+            const WritePiece& q = pieces_[j];
+            if (q.fd < 0) continue;  // frame headers between them
+            if (q.fd != p.fd || q.length >= sendfile_min || q.offset != p.offset + run) break;
+            run += q.length;
+        }
+        for (std::uint64_t got = 0; got < run;) {
+            const ssize_t n = ::pread(p.fd, out + got, run - got, static_cast<off_t>(p.offset + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) fail(n == 0 ? EIO : errno, "pread");
+            got += static_cast<std::uint64_t>(n);
+        }
+        // Point this piece and the following ones of the run into the buffer.
+        for (std::uint64_t left = run; left > 0; ++i) {
+            WritePiece& q = pieces_[i];
+            if (q.fd < 0) continue;
+            q.octets = {out, static_cast<std::size_t>(q.length)};
+            q.fd = -1;
+            out += q.length;
+            left -= q.length;
+        }
+        --i;
+    }
+}
+
 bool WritePlan::write_now(int fd) {
     while (next_ < pieces_.size()) {
         if (pieces_[next_].fd < 0) {
