@@ -60,7 +60,7 @@ Connection::Connection(Role role, const Config& config)
     assembler_.set_limits({config_.limits.max_header_block_size, config_.limits.max_continuations});
     closed_ring_.resize(config_.closed_streams_remembered);
     if (role_ == Role::server) local_.enable_push = false;  // meaningless from a server
-    peer_.max_concurrent_streams = Settings::unlimited;
+    peer_.max_concurrent_streams = config.assumed_peer_max_concurrent_streams;
     write_preface();
 }
 
@@ -76,6 +76,7 @@ std::optional<Connection> Connection::server_upgrade(const Config& config, std::
     for (frame::Setting s : settings.settings) {
         if (frame::validate_setting(s)) return std::nullopt;
     }
+    c.peer_settings_seen_ = true;
     if (!c.apply_peer_settings(settings)) return std::nullopt;
     stream::Stream& s = c.open_stream(1);
     c.last_peer_stream_ = 1;
@@ -244,6 +245,11 @@ stream::Stream* Connection::find(StreamId id) noexcept { return streams_.find(id
 std::optional<stream::State> Connection::stream_state(StreamId id) const noexcept {
     if (const stream::Stream* s = streams_.find(id)) return s->state;
     return is_idle(id) ? stream::State::idle : stream::State::closed;
+}
+
+std::uint32_t Connection::stream_receive_window_size(StreamId id) const noexcept {
+    const stream::Stream* s = streams_.find(id);
+    return s ? s->receive_window.size() : 0;
 }
 
 std::int64_t Connection::stream_send_window(StreamId id) const noexcept {

@@ -126,6 +126,12 @@ void Connection::on_priority(const frame::PriorityFrame& f) {
 void Connection::on_rst_stream(const frame::RstStreamFrame& f) {
     if (is_idle(f.stream_id)) return connection_error(ErrorCode::protocol_error, "RST_STREAM on an idle stream");
     ++counters_.resets_received;
+    // A server resetting streams we opened (REFUSED_STREAM beyond its limit, NO_ERROR after an
+    // early response) can reset no more of them than we open: the rapid-reset limits below
+    // are against clients.
+    if (role_ == Role::client && is_local(f.stream_id)) {
+        return close_stream(f.stream_id, true, f.error_code, Initiator::remote);
+    }
     overhead_.charge_reset();
     // Token bucket on the caller's clock (without a clock it does not refill).
     if (now_ > reset_refill_) {
@@ -157,6 +163,9 @@ void Connection::on_settings(const frame::SettingsFrame& f) {
     if (f.settings.size() > config_.limits.max_settings_entries) {
         return trip(counters_.settings_trips, "too many entries in SETTINGS");
     }
+    // The value assumed until now gives way to the peer's (absent: unlimited, RFC 9113 §6.5.2).
+    if (!peer_settings_seen_) peer_.max_concurrent_streams = Settings::unlimited;
+    peer_settings_seen_ = true;
     if (!apply_peer_settings(f)) return;
     const std::size_t mark = out_.size();
     frame::write_settings_ack(out_);

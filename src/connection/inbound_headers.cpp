@@ -75,9 +75,13 @@ void Connection::on_new_stream_headers(StreamId id, std::size_t offset, bool too
     last_peer_stream_ = id;
     if (goaway_sent_) return;  // §6.8: streams above our GOAWAY's last id are not processed
     if (peer_streams_open_ >= local_.max_concurrent_streams) {
-        // §5.1.2: refused; the client may retry it. Costs like a control frame (OVH-10).
+        // §5.1.2: refused; the client may retry it. Costs like a control frame (OVH-10),
+        // except for a client that could not know our limit yet: before it acknowledged our
+        // SETTINGS, clients commonly assume 100 streams (RFC 9113 §6.5.2 recommends no less).
         ++counters_.streams_refused;
-        overhead_.control_frame();
+        if (local_acked_ || counters_.streams_refused > config_.limits.refusals_forgiven_before_ack) {
+            overhead_.control_frame();
+        }
         const std::size_t mark = out_.size();
         frame::write_rst_stream(out_, id, ErrorCode::refused_stream);
         after_control_write(mark);

@@ -15,9 +15,14 @@ namespace {
 constexpr std::string_view kClientMagic = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 }  // namespace
 
-void Connection::write_preface() {
+std::vector<std::uint8_t> Connection::settings_payload() const {
+    std::vector<std::uint8_t> frame;
+    frame::write_settings(frame, local_settings());
+    return {frame.begin() + frame::header_size, frame.end()};
+}
+
+std::vector<frame::Setting> Connection::local_settings() const {
     using frame::SettingId;
-    if (role_ == Role::client) out_.insert(out_.end(), kClientMagic.begin(), kClientMagic.end());
     std::vector<frame::Setting> s;
     auto add = [&](SettingId id, std::uint32_t v) { s.push_back({static_cast<std::uint16_t>(id), v}); };
     const Settings defaults;
@@ -33,7 +38,12 @@ void Connection::write_preface() {
         add(SettingId::max_header_list_size, local_.max_header_list_size);
     if (role_ == Role::server && local_.enable_connect_protocol) add(SettingId::enable_connect_protocol, 1);
     if (local_.no_rfc7540_priorities) add(SettingId::no_rfc7540_priorities, 1);
-    frame::write_settings(out_, s);
+    return s;
+}
+
+void Connection::write_preface() {
+    if (role_ == Role::client) out_.insert(out_.end(), kClientMagic.begin(), kClientMagic.end());
+    frame::write_settings(out_, local_settings());
     // The connection window is not a setting: it grows with WINDOW_UPDATE (§6.9.2).
     if (config_.connection_window > frame::default_initial_window_size) {
         frame::write_window_update(out_, 0, config_.connection_window - frame::default_initial_window_size);
@@ -186,6 +196,7 @@ SubmitResult<Connection::DataReservation> Connection::reserve_data(StreamId id, 
     s->send_window.consume(n);
     send_window_.consume(n);
     counters_.data_octets_sent += n;
+    overhead_.data_sent(n);
     DataReservation r{n, frame::data_frame_header(id, n, end)};
     if (end) finish_send(*s);
     return {r};
@@ -297,6 +308,18 @@ void Connection::grow_connection_window(std::uint32_t n) {
     if (size > frame::max_window_size) return;  // would overflow the peer's view (§6.9.1)
     receive_window_.resize(static_cast<std::uint32_t>(size));
     send_window_update(0, n);
+}
+
+SubmitError Connection::grow_stream_window(StreamId id, std::uint32_t n) {
+    if (closed_) return SubmitError::connection_closed;
+    stream::Stream* s = find(id);
+    if (!s) return SubmitError::no_such_stream;
+    if (!stream::can_receive_data(s->state)) return SubmitError::wrong_state;
+    const std::uint64_t size = std::uint64_t{s->receive_window.size()} + n;
+    if (n == 0 || size > frame::max_window_size) return SubmitError::none;  // §6.9.1: never past 2^31-1
+    s->receive_window.resize(static_cast<std::uint32_t>(size));
+    send_window_update(id, n);
+    return SubmitError::none;
 }
 
 }  // namespace h2

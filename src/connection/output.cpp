@@ -90,6 +90,7 @@ bool Connection::write_stream_output(stream::Stream& s, std::size_t& budget) {
         s.send_window.consume(static_cast<std::uint32_t>(n));
         send_window_.consume(static_cast<std::uint32_t>(n));
         counters_.data_octets_sent += n;
+        overhead_.data_sent(static_cast<std::uint32_t>(n));
         budget -= std::min(budget, n + frame::header_size);
         if (s.writable_wanted && s.buffered() <= config_.limits.max_buffered_data_per_stream / 2) {
             s.writable_wanted = false;

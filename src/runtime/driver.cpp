@@ -51,6 +51,12 @@ asio::awaitable<void> Driver<Socket>::run(std::span<const std::uint8_t> first) {
 }
 
 template <class Socket>
+void Driver<Socket>::fail(std::string why) {
+    fatal_ = true;
+    if (failure_.empty()) failure_ = std::move(why);
+}
+
+template <class Socket>
 void Driver<Socket>::wake() noexcept {
     notified_ = true;
     if (waiting_) wake_.cancel();
@@ -145,7 +151,7 @@ void Driver<Socket>::take_io_results(Clock::time_point now) {
     if (read_done_) {
         read_done_ = false;
         if (read_error_) {
-            fatal_ = true;  // the peer closed, or the socket failed
+            fail(read_error_ == asio::error::eof ? "the peer closed the connection" : read_error_.message());
             return;
         }
         receive({read_buffer_.get(), read_size_});
@@ -153,7 +159,7 @@ void Driver<Socket>::take_io_results(Clock::time_point now) {
     if (write_done_) {
         write_done_ = false;
         if (write_error_) {
-            fatal_ = true;
+            fail(write_error_.message());
             return;
         }
         continue_write(now);
@@ -176,7 +182,9 @@ void Driver<Socket>::on_timers(Clock::time_point now) {
     const auto ping = conn_.oldest_unanswered_ping();
     const bool dead = options_.keepalive_interval.count() > 0 && ping && now - *ping > options_.keepalive_timeout;
     if (handshake_over || write_stalled || dead) {
-        fatal_ = true;
+        fail(handshake_over  ? "no SETTINGS within the handshake deadline"
+             : write_stalled ? "a write made no progress for write_timeout"
+                             : "a keepalive PING was not answered in time");
         return;
     }
     if (options_.keepalive_interval.count() > 0 && now >= next_keepalive_) {
@@ -301,6 +309,7 @@ void Driver<Socket>::dispatch(const Event& e) {
             policy_.on_headers(*h);
         }
     } else if (const auto* d = std::get_if<DataReceived>(&e)) {
+        policy_.on_data(d->stream, d->data.size());
         if (StreamHandle* x = find_handle(d->stream)) {
             x->on_data(d->data, d->end_stream);
         } else {
@@ -310,9 +319,12 @@ void Driver<Socket>::dispatch(const Event& e) {
         if (StreamHandle* x = find_handle(w->stream)) x->on_writable();
     } else if (const auto* r = std::get_if<StreamReset>(&e)) {
         policy_.on_stream_reset(*r);
-        drop_stream(r->stream, true);
+        if (auto gone = drop_stream(r->stream)) gone->on_reset(r->code, r->initiator);
     } else if (const auto* c = std::get_if<StreamClosed>(&e)) {
-        drop_stream(c->stream, false);
+        if (auto done = drop_stream(c->stream)) done->on_closed();
+    } else if (const auto* n = std::get_if<StreamNotProcessed>(&e)) {
+        if (auto lost = drop_stream(n->stream)) lost->on_not_processed();
+        policy_.on_event(e);
     } else if (const auto* x = std::get_if<ConnectionError>(&e)) {
         policy_.on_connection_error(*x);
     } else {
@@ -321,25 +333,22 @@ void Driver<Socket>::dispatch(const Event& e) {
     }
 }
 
-// The stream is over: its handle is told (and forgotten), its body source is let go once
-// no batch can refer to it any more (the next plan).
+// The stream is over: its handle is forgotten (and returned, for the caller to tell it how
+// the stream ended), its body source is let go once no batch can refer to it any more (the
+// next plan).
 template <class Socket>
-void Driver<Socket>::drop_stream(StreamId id, bool reset) {
-    for (std::size_t i = 0; i < handles_.size(); ++i) {
-        if (handles_[i]->id() != id) continue;
-        const auto h = std::move(handles_[i]);
-        handles_[i] = std::move(handles_.back());
-        handles_.pop_back();
-        if (reset) {
-            h->on_gone();
-        } else {
-            h->on_closed();
-        }
-        break;
-    }
+std::shared_ptr<StreamHandle> Driver<Socket>::drop_stream(StreamId id) {
     for (auto& [sid, s] : sources_) {
         if (sid == id) s->abandoned = true;
     }
+    for (std::size_t i = 0; i < handles_.size(); ++i) {
+        if (handles_[i]->id() != id) continue;
+        auto h = std::move(handles_[i]);
+        handles_[i] = std::move(handles_.back());
+        handles_.pop_back();
+        return h;
+    }
+    return nullptr;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -375,8 +384,8 @@ bool Driver<Socket>::start_write(Clock::time_point now) {
         if (!batch.external.empty()) {
             try {
                 plan_.read_short_file_payloads(file_buffer_, kSendfileMin);
-            } catch (const boost::system::system_error&) {
-                fatal_ = true;  // a file that shrank: its stream cannot be completed
+            } catch (const boost::system::system_error& e) {
+                fail(e.what());  // a file that shrank: its stream cannot be completed
                 return false;
             }
         }
@@ -395,8 +404,8 @@ bool Driver<Socket>::continue_write(Clock::time_point now) {
         bool done = false;
         try {
             done = plan_.write_now(socket_.native_handle());
-        } catch (const boost::system::system_error&) {
-            fatal_ = true;
+        } catch (const boost::system::system_error& e) {
+            fail(e.what());
             return false;
         }
         if (plan_.remaining() != before) write_progress_ = now;

@@ -52,6 +52,8 @@ public:
     virtual void on_event(const Event&) {}
     virtual void on_stream_reset(const StreamReset&) {}
     virtual void on_connection_error(const ConnectionError&) {}
+    // DATA octets received on a stream (a client measures its bandwidth-delay product).
+    virtual void on_data(StreamId, std::size_t) {}
     // Commands a policy queues of its own (client: new requests), applied with the handles'.
     virtual void apply_commands() {}
 
@@ -74,7 +76,15 @@ public:
 
     // For the policy (from its callbacks, on the owner's turn only).
     Connection& connection() noexcept { return conn_; }
+    const Connection& connection() const noexcept { return conn_; }
     void attach(std::shared_ptr<StreamHandle> handle);
+    StreamHandle* find_handle(StreamId id) noexcept;
+    template <class F>
+    void for_each_handle(F&& f) {
+        for (const auto& h : handles_) f(*h);
+    }
+    // Why the loop ended on its own (a socket error, a deadline), empty otherwise.
+    const std::string& failure() const noexcept { return failure_; }
     // The rest of a stream's body from `source`, DATA framed by the engine's scheduler.
     // False when the stream cannot send (it was reset meanwhile).
     bool send_body(StreamId id, std::shared_ptr<BodySource> source);
@@ -100,8 +110,7 @@ private:
     void apply_command(StreamHandle& h);
     bool dispatch_pending_events();
     void dispatch(const Event& e);
-    void drop_stream(StreamId id, bool reset);
-    StreamHandle* find_handle(StreamId id) noexcept;
+    std::shared_ptr<StreamHandle> drop_stream(StreamId id);
     const std::shared_ptr<BodySource>& source_of(StreamId id);
     bool start_write(Clock::time_point now);
     bool continue_write(Clock::time_point now);
@@ -109,6 +118,7 @@ private:
     void finish_write();
     void start_read();
     void close_socket() noexcept;
+    void fail(std::string why);
     void end_streams() noexcept;
 
     Socket& socket_;
@@ -151,6 +161,7 @@ private:
     bool settings_received_ = false;
     bool shutdown_requested_ = false;
     bool fatal_ = false;  // stop now: the socket failed, a deadline passed
+    std::string failure_;
 };
 
 }  // namespace h2::runtime

@@ -47,7 +47,7 @@ asio::awaitable<std::span<const std::uint8_t>> StreamHandle::read() {
         check();
         // SECURITY-PLAN SEC-15g: a body that does not come is not waited for forever.
         const bool signalled = co_await wait(read_signal_);
-        if (!signalled) reset(ErrorCode::cancel);
+        if (!signalled) stalled();
     }
     check();
     std::swap(inbound_, reading_);
@@ -75,7 +75,7 @@ asio::awaitable<void> StreamHandle::submit(Command c) {
         check();
         // SEC-15g: a response the peer never lets through does not hold the stream forever.
         const bool signalled = co_await wait(write_signal_);
-        if (!signalled) reset(ErrorCode::cancel);
+        if (!signalled) stalled();
     }
     check();
 }
@@ -100,6 +100,21 @@ asio::awaitable<void> StreamHandle::send_trailers(FieldsRef fields) {
 asio::awaitable<void> StreamHandle::send_body(std::shared_ptr<BodySource> source) {
     Command c{Command::Kind::body, 0, {}, {}, true, std::move(source)};
     co_await submit(std::move(c));
+}
+
+void StreamHandle::stalled() noexcept {
+    if (ending_.kind == Ending::Kind::none) ending_.kind = Ending::Kind::stalled;
+    reset(ErrorCode::cancel);
+}
+
+void StreamHandle::on_reset(ErrorCode code, Initiator who) noexcept {
+    if (ending_.kind == Ending::Kind::none) ending_ = {Ending::Kind::reset, code, who};
+    on_gone();
+}
+
+void StreamHandle::on_not_processed() noexcept {
+    if (ending_.kind == Ending::Kind::none) ending_.kind = Ending::Kind::not_processed;
+    on_gone();
 }
 
 void StreamHandle::reset(ErrorCode code) noexcept {
@@ -159,6 +174,7 @@ void StreamHandle::on_closed() noexcept {
 }
 
 void StreamHandle::on_gone() noexcept {
+    if (ending_.kind == Ending::Kind::none) ending_.kind = Ending::Kind::connection;
     host_ = nullptr;
     gone_ = true;
     command_pending_ = false;

@@ -67,6 +67,14 @@ public:
         std::shared_ptr<BodySource> source;  // body
     };
 
+    // Why the stream went away (what a client turns into its error).
+    struct Ending {
+        enum class Kind : std::uint8_t { none, reset, not_processed, stalled, connection };
+        Kind kind = Kind::none;
+        ErrorCode code = ErrorCode::no_error;  // reset
+        Initiator initiator = Initiator::remote;
+    };
+
     StreamHandle(HandleHost& host, StreamId id, const boost::asio::any_io_executor& executor,
                  std::chrono::seconds stall_timeout);
     virtual ~StreamHandle() = default;
@@ -93,6 +101,8 @@ public:
     // The user is done with the inbound body: unread octets are given back, later ones too.
     void discard_inbound() noexcept;
     bool gone() const noexcept { return gone_; }
+    const Ending& ending() const noexcept { return ending_; }
+    bool inbound_ended() const noexcept { return inbound_ended_; }
     const FieldVector& trailers() const noexcept { return trailers_; }
 
     // ---- The owner's side ---------------------------------------------------------------
@@ -105,6 +115,8 @@ public:
     void on_closed() noexcept;
     // Reset (either way) or the connection ended: pending and later operations throw.
     virtual void on_gone() noexcept;
+    void on_reset(ErrorCode code, Initiator who) noexcept;
+    void on_not_processed() noexcept;  // the peer did not process it (GOAWAY, never sent)
 
     Command& command() noexcept { return command_; }
     // The owner took part of a data command (progress) or all of a command (done).
@@ -117,11 +129,14 @@ public:
 protected:
     // Throws when the stream is gone.
     void check() const;
+    // Until signalled; false after the stall timeout (the stream is then reset).
+    boost::asio::awaitable<bool> wait(boost::asio::steady_timer& signal);
+    // A wait saw no progress for the stall timeout: RST_STREAM(CANCEL), remembered as stalled.
+    void stalled() noexcept;
+    boost::asio::steady_timer& read_signal() noexcept { return read_signal_; }
 
 private:
     boost::asio::awaitable<void> submit(Command c);
-    // Until signalled; false after the stall timeout (the stream is then reset).
-    boost::asio::awaitable<bool> wait(boost::asio::steady_timer& signal);
     void enqueue();
     void release_read() noexcept;
 
@@ -140,6 +155,7 @@ private:
     bool inbound_ended_ = false;
     bool discarding_ = false;
     bool gone_ = false;
+    Ending ending_;
 };
 
 }  // namespace h2::runtime

@@ -1,5 +1,7 @@
 #include "transport.hpp"
 
+#include "deadline.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -12,43 +14,6 @@ namespace {
 constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";  // RFC 9113 §3.4
 // A request line longer than this is not one we serve (Beast's header limit is larger).
 constexpr std::size_t kMaxRequestLine = 8192;
-
-// Cancels the socket's operations when `deadline` passes, unless destroyed first (a timer
-// that expired just before is disarmed by the shared state, so it touches nothing).
-class Deadline {
-public:
-    template <class Socket>
-    Deadline(Socket& socket, std::chrono::steady_clock::time_point deadline)
-        : timer_(socket.get_executor()), state_(std::make_shared<State>()) {
-        timer_.expires_at(deadline);
-        auto& lowest = socket.lowest_layer();
-        timer_.async_wait([&lowest, state = state_](const boost::system::error_code& ec) {
-            if (ec || state->disarmed) return;
-            state->passed = true;
-            boost::system::error_code ignored;
-            lowest.cancel(ignored);
-        });
-    }
-    ~Deadline() {
-        state_->disarmed = true;
-        timer_.cancel();
-    }
-    Deadline(const Deadline&) = delete;
-    Deadline& operator=(const Deadline&) = delete;
-    // An operation that failed because of the deadline reports that, not "cancelled".
-    void check(const boost::system::error_code& ec) const {
-        if (state_->passed) throw boost::system::system_error(asio::error::timed_out, "handshake deadline");
-        if (ec) throw boost::system::system_error(ec);
-    }
-
-private:
-    struct State {
-        bool passed = false;
-        bool disarmed = false;
-    };
-    asio::steady_timer timer_;
-    std::shared_ptr<State> state_;
-};
 
 }  // namespace
 
@@ -73,7 +38,7 @@ asio::awaitable<Protocol> accept_protocol(Socket& socket, boost::beast::flat_buf
     if constexpr (!std::is_same_v<Socket, asio::ip::tcp::socket>) {
         const auto [ec] =
             co_await socket.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
-        limit.check(ec);
+        limit.check(ec, "handshake deadline");
         // RFC 9113 §3.2: ALPN h2; http/1.1 or no ALPN at all means HTTP/1.1.
         const unsigned char* proto = nullptr;
         unsigned int len = 0;
@@ -94,7 +59,7 @@ asio::awaitable<Protocol> accept_protocol(Socket& socket, boost::beast::flat_buf
             }
             const auto [ec, got] =
                 co_await socket.async_read_some(buffer.prepare(4096), asio::as_tuple(asio::use_awaitable));
-            limit.check(ec);
+            limit.check(ec, "handshake deadline");
             buffer.commit(got);
         }
     }

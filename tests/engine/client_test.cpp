@@ -173,5 +173,15 @@ TEST_F(Client, GoawayWithAnErrorIsReportedAsAConnectionError) {
     EXPECT_EQ(s.events_of<StreamNotProcessed>().size(), 1u);
 }
 
+TEST_F(Client, AServerRefusingManyOfOurStreamsIsNotTakenForAResetFlood) {
+    const auto req = views(get_request());
+    std::vector<StreamId> ids;
+    for (int i = 0; i < 60; ++i) ids.push_back(s.conn.submit_request(req, true).value);
+    s.frames();
+    for (StreamId id : ids) s.send_rst(id, ErrorCode::refused_stream);
+    EXPECT_FALSE(s.conn.is_closed());
+    EXPECT_EQ(s.events_of<StreamReset>().size(), ids.size());
+}
+
 }  // namespace
 }  // namespace h2::test

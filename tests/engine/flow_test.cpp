@@ -172,5 +172,22 @@ TEST(FlowControl, OutboundDataNeverExceedsTheSmallerWindowOrTheFrameSize) {
     EXPECT_EQ(total, 95535u);
 }
 
+TEST(FlowControl, AGrownStreamWindowLetsThePeerSendBeyondTheInitialWindow) {
+    Script s{Connection::client()};
+    s.client_handshake();
+    const auto req = views(get_request());
+    const StreamId id = s.conn.submit_request(req, true).value;
+    s.frames();
+    ASSERT_EQ(s.conn.grow_stream_window(id, 100000), SubmitError::none);
+    s.conn.grow_connection_window(1u << 20);
+    const auto f = s.frames();
+    EXPECT_NE(find_frame(f, "WINDOW_UPDATE s=1 +100000"), "");
+    s.send_headers(id, {{":status", "200"}}, false);
+    s.send_data(id, std::string(150000, 'x'), false);  // 65,535 + 100,000 allow it
+    EXPECT_FALSE(s.conn.is_closed());
+    EXPECT_EQ(find_frame(s.frames(), "RST_STREAM"), "");
+    EXPECT_EQ(s.conn.grow_stream_window(99, 1), SubmitError::no_such_stream);
+}
+
 }  // namespace
 }  // namespace h2::test

@@ -206,5 +206,39 @@ TEST_F(Overhead, OVH15_EmptyUnknownFramesAndUnsolicitedPingAcksCost) {
     EXPECT_LE(acks, 100);
 }
 
+TEST_F(Overhead, OVH16_PingsWhileALongResponseGoesOutDoNotTrip) {
+    // A client measuring its bandwidth-delay product PINGs while it downloads.
+    s.auto_respond = false;
+    s.send_window_update(0, 16u << 20);
+    s.send_headers(1);
+    const hpack::HeaderField resp[] = {{":status", "200"}};
+    s.conn.submit_response(1, resp, false);
+    for (int k = 0; k < 40; ++k) {
+        s.conn.submit_data(1, std::vector<std::uint8_t>(60000, 'd'), false);
+        s.frames();
+        s.send_window_update(1, 60000);
+        s.send_ping();
+    }
+    EXPECT_FALSE(s.conn.is_closed());
+    EXPECT_LT(s.conn.overhead_count(), 0);
+}
+
+TEST(OverheadBeforeSettingsAck, StreamsRefusedBeforeOurSettingsAreAcknowledgedCostNothing) {
+    Config c;
+    c.limits.max_concurrent_streams = 10;
+    Script s{Connection::server(c)};
+    s.send(std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+    s.send_settings();  // no ACK of ours yet: the client cannot know our limit
+    s.auto_respond = false;
+    const auto before = s.conn.overhead_count();
+    for (StreamId id = 1; id <= 199; id += 2) s.send_headers(id);  // 100 streams, 90 refused
+    EXPECT_FALSE(s.conn.is_closed());
+    EXPECT_EQ(s.conn.counters().streams_refused, 90u);
+    EXPECT_EQ(s.conn.overhead_count(), before - 10 * 20);  // the 10 accepted requests earned credit
+    s.send_settings_ack();
+    s.send_headers(201);  // refused now that the client knows: costs
+    EXPECT_EQ(s.conn.overhead_count(), before - 10 * 20 + 10);
+}
+
 }  // namespace
 }  // namespace h2::test

@@ -33,6 +33,9 @@ struct OverheadConfig {
     std::int32_t data_threshold = 1024;  // non-final DATA smaller than this costs
     std::int32_t window_update_threshold = 1024;
     std::int32_t continuation_threshold = 1024;
+    // Each this many octets of DATA we send earn `reduction` (not in Tomcat): a peer that
+    // downloads a long response may PING it, as BDP estimators (grpc-go, libh2's client) do.
+    std::int32_t data_sent_credit_octets = 16384;
     // The count never goes below this, so a long-lived connection cannot bank unlimited
     // credit (SECURITY-PLAN OVH-12). 0 = -100 x count_factor.
     std::int64_t floor = 0;
@@ -63,6 +66,9 @@ struct Limits {
     // tokens, refilled at `reset_rate` per second of the caller's clock (set_time()).
     std::uint32_t reset_burst = 1000;
     std::uint32_t reset_rate = 33;
+    // Streams refused (beyond max_concurrent_streams) that cost no overhead while the peer has
+    // not yet acknowledged our SETTINGS: a client that assumed the common 100 streams.
+    std::uint32_t refusals_forgiven_before_ack = 100;
     // Priority signals kept for streams that do not exist yet (RFC 9218 PRIORITY_UPDATE).
     std::uint32_t max_idle_priorities = 100;
     OverheadConfig overhead;
@@ -96,6 +102,9 @@ struct Config {
     // SETTINGS_MAX_CONCURRENT_STREAMS are queued, not refused, and start when a stream closes
     // or the limit rises; a GOAWAY or the end of the connection fails them (StreamNotProcessed).
     bool buffer_outbound_streams = false;
+    // What we assume of the peer's SETTINGS_MAX_CONCURRENT_STREAMS until its SETTINGS arrive
+    // (RFC 9113 §6.5.2: unlimited; a client may want the common 100 instead).
+    std::uint32_t assumed_peer_max_concurrent_streams = Settings::unlimited;
     std::uint32_t max_buffered_streams = 1000;
 };
 

@@ -127,6 +127,9 @@ public:
     static Connection client_upgrade(const Config& config);
 
     Role role() const noexcept { return role_; }
+    // The payload of our first SETTINGS frame: a client's HTTP2-Settings header field for an
+    // `Upgrade: h2c` request (base64url of these octets) must carry exactly these settings.
+    std::vector<std::uint8_t> settings_payload() const;
 
     // Parses `input`, updates state, appends events. Returns the octets consumed: all of
     // `input`, unless the connection failed part-way (the rest is then ignored).
@@ -210,6 +213,13 @@ public:
     void release_received_data(StreamId id, std::uint32_t n);
     // Raises the connection's receive window by `n` (WINDOW_UPDATE on stream 0).
     void grow_connection_window(std::uint32_t n);
+    // Raises one stream's receive window by `n` beyond its size so far (WINDOW_UPDATE on the
+    // stream): a client that measured a bandwidth-delay product larger than its initial window.
+    // wrong_state once the stream cannot receive DATA; a window past 2^31-1 is not asked for.
+    SubmitError grow_stream_window(StreamId id, std::uint32_t n);
+    std::uint32_t connection_receive_window_size() const noexcept { return receive_window_.size(); }
+    // A stream's receive window size (0 when there is no such stream).
+    std::uint32_t stream_receive_window_size(StreamId id) const noexcept;
 
     // PING with our own opaque data; the ACK comes as PingAcknowledged with the round trip.
     void submit_ping(const std::array<std::uint8_t, 8>& opaque_data);
@@ -295,6 +305,7 @@ private:
 
     // Outbound (src/connection/outbound.cpp).
     void write_preface();
+    std::vector<frame::Setting> local_settings() const;
     // Control frames written in answer to the peer count against max_queued_control_octets
     // until they are written out: a peer that floods us without reading trips the limit.
     void after_control_write(std::size_t mark);
@@ -318,6 +329,7 @@ private:
     Settings local_;  // what we advertised
     bool local_acked_ = false;
     Settings peer_;
+    bool peer_settings_seen_ = false;
     bool preface_pending_;  // server: client magic not yet fully received
     std::size_t preface_matched_ = 0;
     bool first_frame_ = true;  // the peer's first frame must be SETTINGS

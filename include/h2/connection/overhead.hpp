@@ -40,6 +40,15 @@ public:
         }
         small(last_data_, length, c_.data_threshold);
     }
+    // DATA we sent: each data_sent_credit_octets of it earn credit.
+    void data_sent(std::uint32_t length) noexcept {
+        if (c_.data_sent_credit_octets <= 0) return;
+        sent_ += length;
+        while (sent_ >= c_.data_sent_credit_octets) {
+            sent_ -= c_.data_sent_credit_octets;
+            useful();
+        }
+    }
     // A WINDOW_UPDATE: small increments cost (averaged over two frames).
     void window_update(std::uint32_t increment) noexcept {
         small(last_window_update_, increment, c_.window_update_threshold);
@@ -77,6 +86,7 @@ private:
     std::int64_t floor_;
     std::int64_t last_data_;
     std::int64_t last_window_update_;
+    std::int64_t sent_ = 0;
 };
 
 }  // namespace h2
