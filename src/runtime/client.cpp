@@ -49,7 +49,8 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     bool shut = false;
 
     static asio::awaitable<ClientResponse> request(std::shared_ptr<Impl> self, ClientRequest request);
-    asio::awaitable<std::shared_ptr<ClientConnection>> acquire(const PreparedRequest& r, std::optional<ClientResponse>& early);
+    asio::awaitable<std::shared_ptr<ClientConnection>> acquire(const PreparedRequest& r,
+                                                               std::optional<ClientResponse>& early);
     asio::awaitable<std::shared_ptr<ClientConnection>> open(Origin& o, const PreparedRequest& r,
                                                             std::optional<ClientResponse>& early);
     template <class Socket>
@@ -88,11 +89,13 @@ void Client::Impl::watch(Origin& o, const std::shared_ptr<ClientConnection>& c) 
 }
 
 asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::acquire(const PreparedRequest& r,
-                                                                        std::optional<ClientResponse>& early) {
+                                                                         std::optional<ClientResponse>& early) {
     const std::string key = r.url.scheme + "://" + r.url.authority();
     Origin& o = origins[key];
     // Never re-armed (that would cancel the other waiters): it waits until cancelled.
-    if (!o.changed) o.changed = std::make_shared<asio::steady_timer>(shared->executor, std::chrono::steady_clock::time_point::max());
+    if (!o.changed)
+        o.changed =
+            std::make_shared<asio::steady_timer>(shared->executor, std::chrono::steady_clock::time_point::max());
     const std::size_t limit = std::max<std::size_t>(1, shared->options.max_connections_per_origin);
     for (;;) {
         if (shut) throw CancelledError("the client was shut down");
@@ -124,7 +127,8 @@ asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::acquire(const P
 }
 
 template <class Socket>
-std::shared_ptr<ClientConnection> Client::Impl::start_h2(Socket socket, Connection engine, std::vector<std::uint8_t> first) {
+std::shared_ptr<ClientConnection> Client::Impl::start_h2(Socket socket, Connection engine,
+                                                         std::vector<std::uint8_t> first) {
     const auto deadline = std::chrono::steady_clock::now() + shared->options.handshake_timeout;
     auto c = std::make_shared<H2ClientConnection<Socket>>(std::move(socket), shared, std::move(engine), deadline);
     asio::co_spawn(shared->executor, c->run(std::move(first)), asio::detached);
@@ -132,7 +136,7 @@ std::shared_ptr<ClientConnection> Client::Impl::start_h2(Socket socket, Connecti
 }
 
 asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::open(Origin& o, const PreparedRequest& r,
-                                                                     std::optional<ClientResponse>& early) {
+                                                                      std::optional<ClientResponse>& early) {
     const ClientOptions& opt = shared->options;
     tcp::socket socket = co_await connect_tcp(shared->executor, r.url, opt.connect_timeout);
     ++shared->stats.connections_opened;
@@ -156,8 +160,8 @@ asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::open(Origin& o,
         co_return h1;
     }
     o.cleartext = Origin::Cleartext::h2c;
-    auto c = std::make_shared<H2ClientConnection<tcp::socket>>(h1->take_socket(), shared, std::move(engine),
-                                                               std::chrono::steady_clock::now() + opt.handshake_timeout);
+    auto c = std::make_shared<H2ClientConnection<tcp::socket>>(
+        h1->take_socket(), shared, std::move(engine), std::chrono::steady_clock::now() + opt.handshake_timeout);
     asio::co_spawn(shared->executor, c->run(std::move(up.leftover)), asio::detached);
     early = co_await c->upgraded_response(r);
     co_return c;

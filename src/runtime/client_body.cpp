@@ -13,9 +13,14 @@ namespace asio = boost::asio;
 RequestPayload open_payload(const ClientBody& body) {
     RequestPayload p;
     switch (body.kind()) {
-        case ClientBody::Kind::none: p.length = 0; break;
-        case ClientBody::Kind::memory: p.length = body.octets().size(); break;
-        case ClientBody::Kind::writer: break;
+        case ClientBody::Kind::none:
+            p.length = 0;
+            break;
+        case ClientBody::Kind::memory:
+            p.length = body.octets().size();
+            break;
+        case ClientBody::Kind::writer:
+            break;
         case ClientBody::Kind::file: {
             const int fd = ::open(body.path().c_str(), O_RDONLY | O_CLOEXEC);
             struct stat st {};
@@ -51,7 +56,9 @@ asio::awaitable<void> upload(std::shared_ptr<ClientStream> stream, std::shared_p
     std::exception_ptr failure;
     try {
         switch (body->kind()) {
-            case ClientBody::Kind::none: co_await stream->send_data({}, true); break;
+            case ClientBody::Kind::none:
+                co_await stream->send_data({}, true);
+                break;
             case ClientBody::Kind::memory: {
                 const std::string& o = body->octets();
                 co_await stream->send_data({reinterpret_cast<const std::uint8_t*>(o.data()), o.size()}, true);

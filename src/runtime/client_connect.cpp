@@ -59,11 +59,13 @@ asio::awaitable<std::string> tls_handshake(TlsStream& stream, const Url& url, bo
     }
     Deadline limit(stream, std::chrono::steady_clock::now() + timeout);
     const auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
-    if (limit.passed()) throw TimeoutError("the TLS handshake with " + url.host + " took longer than handshake_timeout");
+    if (limit.passed())
+        throw TimeoutError("the TLS handshake with " + url.host + " took longer than handshake_timeout");
     if (hec) {
         std::string why = hec.message();
         const long result = SSL_get_verify_result(ssl);
-        if (verify && result != X509_V_OK) why = std::string("certificate verification failed: ") + X509_verify_cert_error_string(result);
+        if (verify && result != X509_V_OK)
+            why = std::string("certificate verification failed: ") + X509_verify_cert_error_string(result);
         throw TlsError("TLS handshake with " + url.host + " failed: " + why);
     }
     const unsigned char* proto = nullptr;

@@ -33,10 +33,15 @@ std::string chunk_size(std::size_t n) {
 template <class Socket>
 class H1Response final : public ResponseSource {
 public:
-    H1Response(std::shared_ptr<H1ClientConnection<Socket>> conn, std::unique_ptr<typename H1ClientConnection<Socket>::Parser> p,
-               std::size_t head_fields, std::chrono::steady_clock::time_point deadline, asio::any_io_executor executor)
-        : conn_(std::move(conn)), parser_(std::move(p)), head_fields_(head_fields), deadline_(deadline),
-          executor_(std::move(executor)), buffer_(kBodyPiece) {}
+    H1Response(std::shared_ptr<H1ClientConnection<Socket>> conn,
+               std::unique_ptr<typename H1ClientConnection<Socket>::Parser> p, std::size_t head_fields,
+               std::chrono::steady_clock::time_point deadline, asio::any_io_executor executor)
+        : conn_(std::move(conn)),
+          parser_(std::move(p)),
+          head_fields_(head_fields),
+          deadline_(deadline),
+          executor_(std::move(executor)),
+          buffer_(kBodyPiece) {}
     ~H1Response() override {
         if (!done_) cancel();
     }
@@ -47,8 +52,7 @@ public:
     void cancel() noexcept override {
         try {
             asio::post(executor_, [c = conn_] { c->close(); });
-        } catch (...) {
-        }
+        } catch (...) {}
     }
 
 private:
@@ -130,13 +134,15 @@ std::chrono::steady_clock::time_point H1ClientConnection<Socket>::next_deadline(
 
 template <class Socket>
 template <class Buffers>
-asio::awaitable<void> H1ClientConnection<Socket>::send(const Buffers& buffers, std::chrono::steady_clock::time_point deadline) {
+asio::awaitable<void> H1ClientConnection<Socket>::send(const Buffers& buffers,
+                                                       std::chrono::steady_clock::time_point deadline) {
     Deadline limit(socket_, deadline);
     const auto [ec, n] = co_await asio::async_write(socket_, buffers, asio::as_tuple(asio::use_awaitable));
     if (ec) {
         close();
         if (limit.passed()) throw TimeoutError("the request could not be written in time");
-        throw ProtocolFailure(ErrorCode::no_error, "the connection failed while sending the request: " + ec.message(), true);
+        throw ProtocolFailure(ErrorCode::no_error, "the connection failed while sending the request: " + ec.message(),
+                              true);
     }
 }
 
@@ -160,16 +166,19 @@ asio::awaitable<void> H1ClientConnection<Socket>::write_request(const PreparedRe
 }
 
 template <class Socket>
-asio::awaitable<void> H1ClientConnection<Socket>::write_body(const PreparedRequest& r, RequestPayload& payload, bool chunked) {
+asio::awaitable<void> H1ClientConnection<Socket>::write_body(const PreparedRequest& r, RequestPayload& payload,
+                                                             bool chunked) {
     switch (r.body->kind()) {
-        case ClientBody::Kind::none: break;
+        case ClientBody::Kind::none:
+            break;
         case ClientBody::Kind::memory:
             if (!r.body->octets().empty()) co_await send(asio::buffer(r.body->octets()), next_deadline(r));
             break;
         case ClientBody::Kind::file: {
             std::vector<std::uint8_t> piece(kBodyPiece);
             for (std::uint64_t done = 0; done < payload.file.length();) {
-                const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), payload.file.length() - done));
+                const std::size_t want =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), payload.file.length() - done));
                 const ssize_t got = ::pread(payload.file.fd(), piece.data(), want, static_cast<off_t>(done));
                 if (got <= 0) {
                     close();
@@ -181,7 +190,8 @@ asio::awaitable<void> H1ClientConnection<Socket>::write_body(const PreparedReque
             break;
         }
         case ClientBody::Kind::writer: {
-            ChunkWriter<Socket> writer([this, &r](std::span<const asio::const_buffer> b) { return send(b, next_deadline(r)); });
+            ChunkWriter<Socket> writer(
+                [this, &r](std::span<const asio::const_buffer> b) { return send(b, next_deadline(r)); });
             co_await r.body->writer_function()(writer);
             if (chunked) co_await send(asio::buffer(std::string_view("0\r\n\r\n")), next_deadline(r));
             break;
@@ -198,7 +208,8 @@ asio::awaitable<std::unique_ptr<typename H1ClientConnection<Socket>::Parser>> H1
         parser->body_limit(boost::none);
         if (r.method == "HEAD") parser->skip(true);
         Deadline limit(socket_, next_deadline(r));
-        const auto [ec, n] = co_await http::async_read_header(socket_, buffer_, *parser, asio::as_tuple(asio::use_awaitable));
+        const auto [ec, n] =
+            co_await http::async_read_header(socket_, buffer_, *parser, asio::as_tuple(asio::use_awaitable));
         if (ec) {
             close();
             if (limit.passed()) throw TimeoutError("no response header within read_timeout");
@@ -232,7 +243,8 @@ ClientResponse H1ClientConnection<Socket>::respond(std::unique_ptr<Parser> parse
 
 template <class Socket>
 asio::awaitable<ClientResponse> H1ClientConnection<Socket>::exchange(const PreparedRequest& r) {
-    if (!available()) throw NotProcessed{std::make_exception_ptr(ProtocolFailure(ErrorCode::no_error, "connection busy", false))};
+    if (!available())
+        throw NotProcessed{std::make_exception_ptr(ProtocolFailure(ErrorCode::no_error, "connection busy", false))};
     busy_ = true;
     RequestPayload payload = open_payload(*r.body);
     co_await write_request(r, payload, nullptr);
@@ -280,8 +292,8 @@ asio::awaitable<std::size_t> H1ClientConnection<Socket>::read_body(Parser& parse
         if (ec) {
             close();
             if (limit.passed()) throw TimeoutError("no progress on the response for read_timeout");
-            throw ProtocolFailure(ErrorCode::no_error, "the connection closed before the response was complete (" +
-                                                           ec.message() + ")",
+            throw ProtocolFailure(ErrorCode::no_error,
+                                  "the connection closed before the response was complete (" + ec.message() + ")",
                                   true);
         }
         const std::size_t got = into.size() - parser.get().body().size;

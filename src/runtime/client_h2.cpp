@@ -80,12 +80,10 @@ void H2ClientConnection<Socket>::shutdown() noexcept {
 
 template <class Socket>
 asio::awaitable<ClientResponse> H2ClientConnection<Socket>::exchange(const PreparedRequest& r) {
-    if (!available()) {
-        throw NotProcessed{std::make_exception_ptr(GoawayError(fate_->goaway_code, "the connection is going away"))};
-    }
+    if (!available()) throw NotProcessed{unusable()};
     RequestPayload payload = open_payload(*r.body);  // a file is opened before anything is sent
-    FieldVector head{{":method", r.method}, {":scheme", r.url.scheme}, {":authority", r.url.authority()},
-                     {":path", r.url.target}};
+    FieldVector head{
+        {":method", r.method}, {":scheme", r.url.scheme}, {":authority", r.url.authority()}, {":path", r.url.target}};
     for (const auto& f : r.fields) head.push_back(f);
     if (payload.length) head.emplace_back("content-length", std::to_string(*payload.length));
     auto op = std::make_shared<Open>(shared_->executor);
@@ -97,14 +95,26 @@ asio::awaitable<ClientResponse> H2ClientConnection<Socket>::exchange(const Prepa
         op->signal.expires_at(Clock::time_point::max());
         co_await op->signal.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    if (op->error != SubmitError::none) {
-        throw NotProcessed{std::make_exception_ptr(GoawayError(
-            fate_->goaway_code, "the request could not start: " + std::string(to_string(op->error))))};
-    }
+    if (op->error != SubmitError::none) throw NotProcessed{unusable()};
     if (!op->end_stream) {
         asio::co_spawn(shared_->executor, upload(op->stream, r.body, std::move(payload)), asio::detached);
     }
     co_return co_await respond(op->stream, r);
+}
+
+// Why a request could not start here (it was never sent: another connection may take it).
+template <class Socket>
+std::exception_ptr H2ClientConnection<Socket>::unusable() const {
+    if (fate_->failed) return fate_->failure();
+    if (fate_->goaway_received) {
+        return std::make_exception_ptr(GoawayError(fate_->goaway_code, "the server is going away (GOAWAY)"));
+    }
+    if (closed_) {
+        return std::make_exception_ptr(
+            ProtocolFailure(ErrorCode::no_error,
+                            "the connection closed" + (fate_->io_error.empty() ? "" : ": " + fate_->io_error), true));
+    }
+    return std::make_exception_ptr(GoawayError(ErrorCode::no_error, "the connection is going away"));
 }
 
 template <class Socket>
@@ -220,10 +230,11 @@ void H2ClientConnection<Socket>::on_bdp_sample(std::uint64_t octets) {
     window_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(o.max_window, octets * 2));
     shared_->stats.largest_window = std::max(shared_->stats.largest_window, window_);
     Connection& conn = driver_->connection();
-    const std::uint64_t connection_target =
-        std::min<std::uint64_t>(frame::max_window_size, std::max<std::uint64_t>(o.engine.connection_window, 2ull * window_));
+    const std::uint64_t connection_target = std::min<std::uint64_t>(
+        frame::max_window_size, std::max<std::uint64_t>(o.engine.connection_window, 2ull * window_));
     if (connection_target > conn.connection_receive_window_size()) {
-        conn.grow_connection_window(static_cast<std::uint32_t>(connection_target - conn.connection_receive_window_size()));
+        conn.grow_connection_window(
+            static_cast<std::uint32_t>(connection_target - conn.connection_receive_window_size()));
     }
     driver_->for_each_handle([&](StreamHandle& h) { grow_stream(h.id()); });
 }

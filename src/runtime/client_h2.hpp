@@ -58,6 +58,7 @@ private:
 
     boost::asio::awaitable<ClientResponse> respond(std::shared_ptr<ClientStream> stream, const PreparedRequest& r);
     void grow_stream(StreamId id);
+    std::exception_ptr unusable() const;
     void on_bdp_sample(std::uint64_t octets);
     std::shared_ptr<ClientStream> make_stream(StreamId id);
 

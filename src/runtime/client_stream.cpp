@@ -81,25 +81,28 @@ void ClientStream::rethrow() const {
             throw StreamResetError(e.code, "the server reset the stream (" + code + ")");
         }
         case Ending::Kind::not_processed:
-            throw NotProcessed{std::make_exception_ptr(GoawayError(
-                fate_->goaway_code, "the server's GOAWAY left the request unprocessed (" +
-                                        std::string(to_string(fate_->goaway_code)) + ")"))};
+            throw NotProcessed{std::make_exception_ptr(
+                GoawayError(fate_->goaway_code, "the server's GOAWAY left the request unprocessed (" +
+                                                    std::string(to_string(fate_->goaway_code)) + ")"))};
         case Ending::Kind::stalled:
             throw TimeoutError("no progress on the stream for read_timeout");
         case Ending::Kind::none:
         case Ending::Kind::connection:
             break;
     }
-    if (fate_->failed) {
-        throw ProtocolFailure(fate_->code,
-                              std::string(fate_->by_server ? "the server ended the connection: " : "connection error: ") +
-                                  std::string(to_string(fate_->code)) + (fate_->reason.empty() ? "" : ": " + fate_->reason),
-                              fate_->by_server);
-    }
+    if (fate_->failed) std::rethrow_exception(fate_->failure());
     throw ProtocolFailure(ErrorCode::no_error,
                           "the connection closed before the response was complete" +
                               (fate_->io_error.empty() ? std::string() : " (" + fate_->io_error + ")"),
                           true);
+}
+
+std::exception_ptr ConnectionFate::failure() const {
+    return std::make_exception_ptr(
+        ProtocolFailure(code,
+                        std::string(by_server ? "the server ended the connection: " : "connection error: ") +
+                            std::string(to_string(code)) + (reason.empty() ? "" : ": " + reason),
+                        by_server));
 }
 
 H2Response::~H2Response() {

@@ -22,6 +22,8 @@ struct ConnectionFate {
     bool goaway_received = false;
     ErrorCode goaway_code = ErrorCode::no_error;
     std::string io_error;  // the socket's failure, if that ended it
+
+    std::exception_ptr failure() const;  // a ProtocolFailure for a failed connection
 };
 
 class ClientStream final : public StreamHandle {

@@ -24,7 +24,8 @@ Url Url::parse(std::string_view text) {
     const std::size_t end = rest.find_first_of("/?#");
     std::string_view authority = rest.substr(0, end);
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
-    if (authority.find('@') != std::string_view::npos) throw BadUrlError("user information is not supported: " + quoted);
+    if (authority.find('@') != std::string_view::npos)
+        throw BadUrlError("user information is not supported: " + quoted);
     std::string_view port;
     if (!authority.empty() && authority.front() == '[') {
         const std::size_t close = authority.find(']');
@@ -58,7 +59,8 @@ Url Url::parse(std::string_view text) {
     }
     rest = rest.substr(0, rest.find('#'));
     for (char c : rest) {
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) throw BadUrlError("space or control character in " + quoted);
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+            throw BadUrlError("space or control character in " + quoted);
     }
     u.target = rest.empty() || rest.front() == '?' ? "/" + std::string(rest) : std::string(rest);
     return u;
@@ -79,14 +81,22 @@ std::string Url::file_name() const {
 
 std::string_view to_string(ClientErrorKind k) noexcept {
     switch (k) {
-        case ClientErrorKind::bad_url: return "bad URL";
-        case ClientErrorKind::connect: return "connect";
-        case ClientErrorKind::tls: return "TLS";
-        case ClientErrorKind::protocol: return "protocol";
-        case ClientErrorKind::stream_reset: return "stream reset";
-        case ClientErrorKind::goaway: return "GOAWAY";
-        case ClientErrorKind::timeout: return "timeout";
-        case ClientErrorKind::cancelled: return "cancelled";
+        case ClientErrorKind::bad_url:
+            return "bad URL";
+        case ClientErrorKind::connect:
+            return "connect";
+        case ClientErrorKind::tls:
+            return "TLS";
+        case ClientErrorKind::protocol:
+            return "protocol";
+        case ClientErrorKind::stream_reset:
+            return "stream reset";
+        case ClientErrorKind::goaway:
+            return "GOAWAY";
+        case ClientErrorKind::timeout:
+            return "timeout";
+        case ClientErrorKind::cancelled:
+            return "cancelled";
     }
     return "?";
 }

@@ -2,11 +2,11 @@
 // Upgrade: h2c, TLS with ALPN, bodies both ways, the pool, windows, errors.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <optional>
 #include <string>
-#include <unistd.h>
 
 #include "client_support.hpp"
 #include "running_server.hpp"
@@ -72,8 +72,7 @@ TEST(Client, QueuesRequestsBeyondTheServersConcurrencyLimitOnOneConnection) {
     RunningServer server(
         [&](ServerRequest&, ResponseWriter& res) -> asio::awaitable<void> {
             const int now = ++running;
-            for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {
-            }
+            for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {}
             co_await sleep_for(20ms);
             --running;
             co_await res.respond(200, {}, "ok");
@@ -114,7 +113,8 @@ TEST(Client, SendsBodiesFromMemoryAFileAndAWriter) {
     ::unlink(path);
     EXPECT_EQ(f.body, big.substr(0, 100000));
     auto writer = runtime::ClientBody::writer([&](runtime::BodyWriter& w) -> asio::awaitable<void> {
-        for (int i = 0; i < 40; ++i) co_await w.write(std::string_view(big).substr(static_cast<std::size_t>(i) * 50000, 50000));
+        for (int i = 0; i < 40; ++i)
+            co_await w.write(std::string_view(big).substr(static_cast<std::size_t>(i) * 50000, 50000));
     });
     f = t.run([&] { return fetch(t.client(), {"POST", url(server, "/writer"), {}, writer}); });
     EXPECT_TRUE(f.body == big.substr(0, 2000000));

@@ -46,8 +46,8 @@ struct ClientOptions {
     // The engine: receive windows start at engine.settings.initial_window_size (streams) and
     // engine.connection_window, limits (response header lists: limits.max_header_list_size).
     Config engine = default_engine();
-    bool verify_peer = true;  // the server's certificate, against the system trust store
-    std::string ca_file;      // more trusted certificates (PEM), e.g. a test's self-signed one
+    bool verify_peer = true;       // the server's certificate, against the system trust store
+    std::string ca_file;           // more trusted certificates (PEM), e.g. a test's self-signed one
     bool prior_knowledge = false;  // http://: HTTP/2 at once instead of Upgrade: h2c
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds handshake_timeout{10000};  // TLS, upgrade, the server's SETTINGS
@@ -69,7 +69,7 @@ struct ClientOptions {
         c.buffer_outbound_streams = true;  // requests beyond the server's limit wait
         c.settings.enable_push = false;
         c.assumed_peer_max_concurrent_streams = 100;  // until the server's SETTINGS say otherwise
-        c.connection_window = 256 * 1024;  // small at first: grows with the measured BDP
+        c.connection_window = 256 * 1024;             // small at first: grows with the measured BDP
         return c;
     }
 };
@@ -158,7 +158,7 @@ public:
     ~ClientResponse();
 
     int status = 0;
-    FieldVector fields;  // names in lower case
+    FieldVector fields;                                // names in lower case
     std::vector<InformationalResponse> informational;  // 1xx before the final status
     std::string protocol;                              // "h2" or "http/1.1"
 

@@ -50,7 +50,8 @@ struct ProtocolFailure : ClientError {
     bool sent_by_server;
 };
 struct StreamResetError : ClientError {
-    StreamResetError(ErrorCode c, const std::string& what) : ClientError(ClientErrorKind::stream_reset, what), code(c) {}
+    StreamResetError(ErrorCode c, const std::string& what)
+        : ClientError(ClientErrorKind::stream_reset, what), code(c) {}
     ErrorCode code;
 };
 struct GoawayError : ClientError {
