@@ -18,7 +18,7 @@ if(LIBH2_BUILD_RUNTIME)
   configure_file(cmake/libh2-runtime.pc.in ${PROJECT_BINARY_DIR}/libh2-runtime.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/libh2-runtime.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
   if(LIBH2_BUILD_TOOLS)
-    install(TARGETS h2serve RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+    install(TARGETS h2serve h2get RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   endif()
 endif()
 

@@ -19,6 +19,7 @@ DriverOptions driver_options(const ClientOptions& o, Clock::time_point handshake
     d.stream_stall_timeout = std::chrono::duration_cast<std::chrono::seconds>(o.read_timeout);
     d.keepalive_interval = o.keepalive_interval;
     d.keepalive_timeout = o.keepalive_timeout;
+    d.trace = o.trace;
     return d;
 }
 

@@ -74,8 +74,8 @@ private:
     std::uint32_t window_;
     std::uint64_t bdp_octets_ = 0;
     bool bdp_ping_out_ = false;
-    std::uint64_t quiet_octets_ = 0;  // received since the last sample
-    std::uint64_t bdp_backoff_ = 0;   // how much must come before the next PING
+    std::uint64_t quiet_octets_ = 0;     // received since the last sample
+    std::uint64_t bdp_backoff_ = 16384;  // how much must come before the next PING (none for tiny bodies)
     std::uint32_t bdp_pings_ = 0;
 };
 

@@ -18,7 +18,9 @@ Driver<Socket>::Driver(Socket& socket, Connection conn, DriverPolicy& policy, co
       executor_(socket.get_executor()),
       wake_(executor_),
       // Not zeroed: pages are touched only as reads fill them (an idle connection stays small).
-      read_buffer_(new std::uint8_t[kReadBufferSize]) {}
+      read_buffer_(new std::uint8_t[kReadBufferSize]) {
+    if (options_.trace) trace_.emplace(options_.trace, conn_.role() == Role::client);
+}
 
 template <class Socket>
 asio::awaitable<void> Driver<Socket>::run(std::span<const std::uint8_t> first) {
@@ -115,7 +117,13 @@ void Driver<Socket>::step() {
         policy_.apply_commands();
         if (shutdown_requested_) {
             shutdown_requested_ = false;
-            conn_.shutdown_gracefully();
+            // A server lets the requests in flight finish (RFC 9113 §6.8); a client, which
+            // accepts no streams, says GOAWAY once and closes when its own are done.
+            if (conn_.role() == Role::server) {
+                conn_.shutdown_gracefully();
+            } else {
+                conn_.goaway(ErrorCode::no_error);
+            }
         }
         progress = dispatch_pending_events();
         if (!write_in_flight_) progress |= start_write(now);
@@ -168,6 +176,7 @@ void Driver<Socket>::take_io_results(Clock::time_point now) {
 
 template <class Socket>
 void Driver<Socket>::receive(std::span<const std::uint8_t> octets) {
+    if (trace_) trace_->octets(false, octets);
     events_.clear();
     conn_.receive(octets, events_);
     for (const Event& e : events_) dispatch(e);
@@ -380,6 +389,7 @@ bool Driver<Socket>::start_write(Clock::time_point now) {
     }
     write_size_ = batch.octets.size();
     write_progress_ = now;
+    if (trace_) trace_batch(batch);
     if constexpr (!tls) {
         if (!batch.external.empty()) {
             try {
@@ -444,6 +454,18 @@ void Driver<Socket>::write_tls() {
                                  write_size_tls_ = n;
                                  wake();
                              });
+}
+
+template <class Socket>
+void Driver<Socket>::trace_batch(const Connection::OutputBatch& batch) {
+    std::size_t at = 0;
+    for (const auto& x : batch.external) {
+        const std::size_t upto = x.offset - batch.consumed;
+        trace_->octets(true, batch.octets.subspan(at, upto - at));
+        trace_->external(x.length);
+        at = upto;
+    }
+    trace_->octets(true, batch.octets.subspan(at));
 }
 
 template <class Socket>

@@ -15,10 +15,13 @@
 #include <boost/asio.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
+#include "frame_trace.hpp"
 #include "h2/connection/connection.hpp"
 #include "stream_handle.hpp"
 #include "write_plan.hpp"
@@ -40,6 +43,8 @@ struct DriverOptions {
     std::chrono::seconds keepalive_timeout{20};
     // Stop reading while this much output waits for a peer that does not read.
     std::size_t max_buffered_output = 1u << 20;
+    // When set, each frame sent and received is described in a line (h2get -v).
+    std::function<void(std::string_view)> trace;
 };
 
 // What the role adds to the driver: the server starts handlers, the client completes requests.
@@ -91,7 +96,8 @@ public:
     std::vector<hpack::HeaderField>& field_scratch() noexcept { return field_scratch_; }
     const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
 
-    // From the owner's executor: GOAWAY gracefully (RFC 9113 §6.8), finish the streams.
+    // From the owner's executor: GOAWAY (a server's gracefully, RFC 9113 §6.8), finish the
+    // streams, close.
     void request_shutdown();
     void wake() noexcept;
     void queue(std::shared_ptr<StreamHandle> h) override;
@@ -119,6 +125,7 @@ private:
     void start_read();
     void close_socket() noexcept;
     void fail(std::string why);
+    void trace_batch(const Connection::OutputBatch& batch);
     void end_streams() noexcept;
 
     Socket& socket_;
@@ -154,6 +161,7 @@ private:
     std::vector<std::pair<StreamId, std::shared_ptr<BodySource>>> sources_;
     std::vector<Event> events_;
     std::vector<hpack::HeaderField> field_scratch_;
+    std::optional<FrameTrace> trace_;
 
     Clock::time_point last_activity_{};
     Clock::time_point next_keepalive_{};

@@ -3,11 +3,11 @@
 // the request was not processed, clean timeouts, one error type per failure.
 #include <gtest/gtest.h>
 
-#include <boost/asio.hpp>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <boost/asio.hpp>
 
 #include <cstdlib>
 #include <string>
@@ -260,10 +260,13 @@ private:
             }
             const std::string body = in.substr(0, length);
             in.erase(0, length);
-            const std::string target = head.substr(head.find(' ') + 1, head.find(' ', head.find(' ') + 1) - head.find(' ') - 1);
+            const std::string target =
+                head.substr(head.find(' ') + 1, head.find(' ', head.find(' ') + 1) - head.find(' ') - 1);
             std::string out;
             if (target == "/chunked") {
-                out = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nx-t: 1\r\n\r\n";
+                out =
+                    "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nx-t: "
+                    "1\r\n\r\n";
             } else {
                 const std::string answer = "got " + target + " " + body;
                 out = "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(answer.size()) + "\r\n\r\n" + answer;

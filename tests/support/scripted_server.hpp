@@ -150,7 +150,8 @@ private:
 inline void respond(Connection& conn, const ScriptedServer::Request& r, std::string_view body) {
     const hpack::HeaderField head[] = {{":status", "200"}};
     conn.submit_response(r.stream, head, body.empty());
-    if (!body.empty()) conn.submit_data(r.stream, {reinterpret_cast<const std::uint8_t*>(body.data()), body.size()}, true);
+    if (!body.empty())
+        conn.submit_data(r.stream, {reinterpret_cast<const std::uint8_t*>(body.data()), body.size()}, true);
 }
 
 // GOAWAY naming `last` as the last stream processed, whatever the engine saw (a raw frame: the

@@ -62,6 +62,8 @@ struct ClientOptions {
     // flows, at most one outstanding: never more often than data comes), up to max_window.
     bool adaptive_window = true;
     std::uint32_t max_window = 16u << 20;
+    // When set, each HTTP/2 frame sent and received is described in a line (h2get -v).
+    std::function<void(std::string_view)> trace;
 
     static Config default_engine() {
         Config c;
