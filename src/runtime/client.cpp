@@ -153,7 +153,17 @@ asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::open(Origin& o,
     // Upgrade: h2c rides on a body-less request (a body would have to be sent twice).
     if (o.cleartext == Origin::Cleartext::http1 || !r.body->empty()) co_return h1;
     Connection engine = Connection::client_upgrade(opt.engine);
-    auto up = co_await h1->exchange_with_upgrade(r, encode_base64url(engine.settings_payload()));
+    std::optional<H1ClientConnection<tcp::socket>::Upgrade> tried;
+    try {
+        tried = co_await h1->exchange_with_upgrade(r, encode_base64url(engine.settings_payload()));
+    } catch (const ServerSpeaksHttp2&) {}
+    if (!tried) {  // nothing was processed: the same request again, with prior knowledge
+        o.cleartext = Origin::Cleartext::h2c;
+        tcp::socket again = co_await connect_tcp(shared->executor, r.url, opt.connect_timeout);
+        ++shared->stats.connections_opened;
+        co_return start_h2(std::move(again), Connection::client(opt.engine), {});
+    }
+    auto& up = *tried;
     if (!up.switched) {
         o.cleartext = Origin::Cleartext::http1;
         early = std::move(*up.response);

@@ -211,7 +211,13 @@ asio::awaitable<std::unique_ptr<typename H1ClientConnection<Socket>::Parser>> H1
         const auto [ec, n] =
             co_await http::async_read_header(socket_, buffer_, *parser, asio::as_tuple(asio::use_awaitable));
         if (ec) {
+            // A server that speaks only HTTP/2 with prior knowledge answers with its SETTINGS.
+            const auto seen = buffer_.data();
+            const auto* p = static_cast<const std::uint8_t*>(seen.data());
+            const bool settings =
+                seen.size() >= 9 && p[3] == 0x4 && p[4] == 0 && p[5] == 0 && p[6] == 0 && p[7] == 0 && p[8] == 0;
             close();
+            if (upgrading && settings) throw ServerSpeaksHttp2{};
             if (limit.passed()) throw TimeoutError("no response header within read_timeout");
             throw ProtocolFailure(ErrorCode::no_error, "no HTTP/1.1 response: " + ec.message(), true);
         }

@@ -18,6 +18,10 @@ namespace h2::runtime {
 
 struct RequestPayload;
 
+// An Upgrade: h2c request was answered with an HTTP/2 SETTINGS frame: the server wants prior
+// knowledge (nghttpd --no-tls does that).
+struct ServerSpeaksHttp2 {};
+
 template <class Socket>
 class H1ClientConnection final : public ClientConnection,
                                  public std::enable_shared_from_this<H1ClientConnection<Socket>> {

@@ -8,8 +8,8 @@ namespace h2::runtime {
 
 namespace {
 
-constexpr std::string_view kTypes[] = {"DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE",
-                                       "PING", "GOAWAY", "WINDOW_UPDATE", "CONTINUATION"};
+constexpr std::string_view kTypes[] = {"DATA",         "HEADERS", "PRIORITY", "RST_STREAM",    "SETTINGS",
+                                       "PUSH_PROMISE", "PING",    "GOAWAY",   "WINDOW_UPDATE", "CONTINUATION"};
 
 std::uint32_t u32(const std::uint8_t* p) {
     return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
@@ -51,7 +51,8 @@ std::string details(std::uint8_t type, const std::vector<std::uint8_t>& p) {
                                                       "NO_RFC7540_PRIORITIES"};
         for (std::size_t i = 0; i + 6 <= p.size(); i += 6) {
             const unsigned id = p[i] << 8 | p[i + 1];
-            const std::string name = id < std::size(kNames) && !kNames[id].empty() ? std::string(kNames[id]) : "0x" + std::to_string(id);
+            const std::string name =
+                id < std::size(kNames) && !kNames[id].empty() ? std::string(kNames[id]) : "0x" + std::to_string(id);
             s += " " + name + "=" + std::to_string(u32(p.data() + i + 2));
         }
     }
@@ -90,7 +91,8 @@ void FrameTrace::feed(bool outbound, Direction& d, std::span<const std::uint8_t>
             d.payload.clear();
         }
         const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(d.payload_left, data.size()));
-        if (described(d.type)) d.payload.insert(d.payload.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+        if (described(d.type))
+            d.payload.insert(d.payload.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
         d.payload_left -= n;
         data = data.subspan(n);
         if (d.payload_left > 0) return;  // the rest comes later (or as an external payload)

@@ -29,9 +29,11 @@ asio::awaitable<void> worker(rt::Client& client, const Options& o, Tally& t) {
         std::string error;
         try {
             auto res = co_await client.request(prototype);
-            for (auto piece = co_await res.read(); !piece.empty(); piece = co_await res.read()) t.body_octets += piece.size();
+            for (auto piece = co_await res.read(); !piece.empty(); piece = co_await res.read())
+                t.body_octets += piece.size();
             ++t.by_class[std::clamp(res.status / 100, 0, 5)];
-            if (res.status < 400) ++t.succeeded; else ++t.failed;
+            if (res.status < 400) ++t.succeeded;
+            else ++t.failed;
         } catch (const std::exception& e) {
             error = e.what();
         }
@@ -83,9 +85,9 @@ int run_load(const Options& o) {
                 static_cast<unsigned long long>(o.requests), static_cast<unsigned long long>(t.done),
                 static_cast<unsigned long long>(t.succeeded), static_cast<unsigned long long>(t.failed),
                 static_cast<unsigned long long>(t.errored));
-    std::printf("status codes: %llu 2xx, %llu 3xx, %llu 4xx, %llu 5xx\n", static_cast<unsigned long long>(t.by_class[2]),
-                static_cast<unsigned long long>(t.by_class[3]), static_cast<unsigned long long>(t.by_class[4]),
-                static_cast<unsigned long long>(t.by_class[5]));
+    std::printf("status codes: %llu 2xx, %llu 3xx, %llu 4xx, %llu 5xx\n",
+                static_cast<unsigned long long>(t.by_class[2]), static_cast<unsigned long long>(t.by_class[3]),
+                static_cast<unsigned long long>(t.by_class[4]), static_cast<unsigned long long>(t.by_class[5]));
     std::printf("traffic: %llu body octets\n", static_cast<unsigned long long>(t.body_octets));
     std::printf("latency: p50 %uus, p90 %uus, p99 %uus, max %uus\n", percentile(t.latency_us, 0.5),
                 percentile(t.latency_us, 0.9), percentile(t.latency_us, 0.99),

@@ -25,7 +25,9 @@ int parse(int argc, char** argv, Options& o) {
     app.add_flag("-v,--verbose", o.verbose, "print the frames sent and received (stderr)");
     app.add_option("--timeout", o.timeout, "give up on a request after SECONDS")->check(CLI::NonNegativeNumber);
     auto* n = app.add_option("-n,--requests", o.requests, "load mode: N requests in all")->check(CLI::PositiveNumber);
-    app.add_option("-c,--clients", o.connections, "load mode: over C connections")->check(CLI::Range(1u, 10000u))->needs(n);
+    app.add_option("-c,--clients", o.connections, "load mode: over C connections")
+        ->check(CLI::Range(1u, 10000u))
+        ->needs(n);
     app.add_option("-m,--max-concurrent-streams", o.streams, "load mode: M requests at once per connection")
         ->check(CLI::Range(1u, 10000u))
         ->needs(n);
@@ -75,21 +77,28 @@ rt::ClientRequest make_request(const Options& o, const std::string& url) {
     }
     if (!o.data.empty()) r.body = o.data;
     if (!o.data_binary.empty()) {
-        r.body = o.data_binary[0] == '@' ? rt::ClientBody::file(o.data_binary.substr(1)) : rt::ClientBody(o.data_binary);
+        r.body =
+            o.data_binary[0] == '@' ? rt::ClientBody::file(o.data_binary.substr(1)) : rt::ClientBody(o.data_binary);
     }
     return r;
 }
 
 int exit_status(const rt::ClientError& e) {
     switch (e.kind()) {
-        case rt::ClientErrorKind::bad_url: return bad_url;
-        case rt::ClientErrorKind::connect: return connect;
-        case rt::ClientErrorKind::tls: return tls;
-        case rt::ClientErrorKind::timeout: return timeout;
+        case rt::ClientErrorKind::bad_url:
+            return bad_url;
+        case rt::ClientErrorKind::connect:
+            return connect;
+        case rt::ClientErrorKind::tls:
+            return tls;
+        case rt::ClientErrorKind::timeout:
+            return timeout;
         case rt::ClientErrorKind::protocol:
         case rt::ClientErrorKind::stream_reset:
-        case rt::ClientErrorKind::goaway: return protocol;
-        case rt::ClientErrorKind::cancelled: return failure;
+        case rt::ClientErrorKind::goaway:
+            return protocol;
+        case rt::ClientErrorKind::cancelled:
+            return failure;
     }
     return failure;
 }

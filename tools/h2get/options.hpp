@@ -12,21 +12,21 @@ namespace h2get {
 
 struct Options {
     std::vector<std::string> urls;
-    std::string output;         // -o FILE
-    bool remote_name = false;   // -O
-    std::string method;         // -X (default GET, or POST with data)
+    std::string output;                // -o FILE
+    bool remote_name = false;          // -O
+    std::string method;                // -X (default GET, or POST with data)
     std::vector<std::string> headers;  // -H 'name: value'
-    std::string data;           // -d DATA
-    std::string data_binary;    // --data-binary DATA or @FILE
-    bool h2c = false;           // --h2c: prior knowledge
-    bool insecure = false;      // -k
-    bool include = false;       // -i
-    bool verbose = false;       // -v
-    double timeout = 0;         // --timeout SECONDS (0: none)
+    std::string data;                  // -d DATA
+    std::string data_binary;           // --data-binary DATA or @FILE
+    bool h2c = false;                  // --h2c: prior knowledge
+    bool insecure = false;             // -k
+    bool include = false;              // -i
+    bool verbose = false;              // -v
+    double timeout = 0;                // --timeout SECONDS (0: none)
     // Load mode.
-    std::uint64_t requests = 0;     // -n
-    unsigned connections = 1;       // -c
-    unsigned streams = 1;           // -m
+    std::uint64_t requests = 0;  // -n
+    unsigned connections = 1;    // -c
+    unsigned streams = 1;        // -m
 };
 
 // Parses argv; on --help/--version prints and returns the exit status to use (0), on a bad

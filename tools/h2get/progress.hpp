@@ -32,7 +32,8 @@ private:
         const double seconds = std::chrono::duration<double>(now - start_).count();
         const double rate = seconds > 0 ? static_cast<double>(done_) / seconds / 1e6 : 0;
         if (total_ > 0) {
-            const int width = 30, filled = static_cast<int>(width * static_cast<double>(done_) / static_cast<double>(total_));
+            const int width = 30,
+                      filled = static_cast<int>(width * static_cast<double>(done_) / static_cast<double>(total_));
             std::fprintf(stderr, "\r[%.*s%*s] %3d%% %.1f of %.1f MB  %.1f MB/s ", filled,
                          "==============================", width - filled, "", static_cast<int>(100 * done_ / total_),
                          static_cast<double>(done_) / 1e6, static_cast<double>(total_) / 1e6, rate);
