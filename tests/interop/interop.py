@@ -437,7 +437,7 @@ def case_cli_errors(h2serve, root):
                        (["--root", root, "--port", "0", "--tls-port", "0"], "--cert"),
                        (["--root", root, "--port", "0", "--tls-port", "0", "--cert", "/nonexistent.pem",
                          "--key", "/nonexistent.pem"], "certificate"),
-                       (["--root", root, "--port", "99999"], "--port"), (["--root", root, "--bogus"], "unknown")]:
+                       (["--root", root, "--port", "99999"], "--port"), (["--root", root, "--bogus"], "--bogus")]:
         r = run([h2serve] + args)
         check(r.returncode == 2, "%s: exit %s" % (args, r.returncode))
         check(text in r.stderr.decode() and r.stderr.decode().count("\n") == 1, r.stderr.decode())

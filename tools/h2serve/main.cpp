@@ -1,36 +1,17 @@
 // h2serve: a static file server over HTTP/2 (prior knowledge or Upgrade: h2c) and HTTP/1.1 on
 // the same port, plus POST /echo for upload and trailer tests.
 //
-// h2serve --root DIR [--host ADDR] [--port N] [--tls-port N --cert FILE --key FILE]
-//         [--threads N] [--log-level error|warn|info|debug] [--access-log FILE|-]
-//         [--metrics-path PATH] [--max-concurrent-streams N] [--idle-timeout SECONDS]
-//         [--handshake-timeout SECONDS] [--no-echo]
-//
-// A bad argument, a missing root or a port in use gives a one-line error and exit status 2.
-#include <charconv>
-#include <cstring>
-#include <filesystem>
+// `h2serve --help` lists the options (tools/h2serve/options.cpp). A bad argument, a missing
+// root or a port in use gives a one-line error and exit status 2.
 #include <iostream>
-#include <map>
 #include <string>
-#include <system_error>
 
 #include "h2/runtime/handler.hpp"
 #include "h2/runtime/server.hpp"
 #include "h2/runtime/static_files.hpp"
+#include "options.hpp"
 
 namespace {
-
-struct Usage : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-unsigned long number(const std::string& flag, const std::string& v, unsigned long max) {
-    unsigned long n = 0;
-    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (ec != std::errc() || p != v.data() + v.size() || n > max) throw Usage("invalid value for " + flag + ": " + v);
-    return n;
-}
 
 using h2::runtime::FieldVector;
 using h2::runtime::ResponseWriter;
@@ -122,72 +103,11 @@ boost::asio::awaitable<void> serve_file(const h2::runtime::StaticFiles& files, S
 
 int main(int argc, char** argv) {
     using namespace h2::runtime;
-    ServerOptions options;
-    std::string root;
-    bool echo_enabled = true;
-    try {
-        static const std::map<std::string, bool> kFlags{// flag -> takes a value
-                                                        {"--root", true},
-                                                        {"--host", true},
-                                                        {"--port", true},
-                                                        {"--tls-port", true},
-                                                        {"--cert", true},
-                                                        {"--key", true},
-                                                        {"--threads", true},
-                                                        {"--log-level", true},
-                                                        {"--access-log", true},
-                                                        {"--metrics-path", true},
-                                                        {"--max-concurrent-streams", true},
-                                                        {"--idle-timeout", true},
-                                                        {"--handshake-timeout", true},
-                                                        {"--no-echo", false}};
-        for (int i = 1; i < argc; ++i) {
-            const std::string flag = argv[i];
-            const auto it = kFlags.find(flag);
-            if (it == kFlags.end()) throw Usage("unknown argument: " + flag);
-            std::string v;
-            if (it->second) {
-                if (i + 1 >= argc) throw Usage(flag + " needs a value");
-                v = argv[++i];
-            }
-            if (flag == "--root") root = v;
-            else if (flag == "--host") options.host = v;
-            else if (flag == "--port") options.port = static_cast<std::uint16_t>(number(flag, v, 65535));
-            else if (flag == "--threads") options.threads = static_cast<unsigned>(number(flag, v, 1024));
-            else if (flag == "--max-concurrent-streams")
-                options.engine.limits.max_concurrent_streams = static_cast<std::uint32_t>(number(flag, v, 0x7fffffff));
-            else if (flag == "--idle-timeout") options.idle_timeout = std::chrono::seconds(number(flag, v, 86400));
-            else if (flag == "--handshake-timeout")
-                options.handshake_timeout = std::chrono::seconds(number(flag, v, 86400));
-            else if (flag == "--no-echo") echo_enabled = false;
-            else if (flag == "--tls-port") options.tls_port = static_cast<std::uint16_t>(number(flag, v, 65535));
-            else if (flag == "--cert") options.cert_file = v;
-            else if (flag == "--key") options.key_file = v;
-            else if (flag == "--access-log") options.access_log = v;
-            else if (flag == "--metrics-path") {
-                if (v.empty() || v[0] != '/') throw Usage("--metrics-path must start with /: " + v);
-                options.metrics_path = v;
-            } else if (flag == "--log-level") {
-                static const std::map<std::string, LogLevel> kLevels{{"error", LogLevel::error},
-                                                                     {"warn", LogLevel::warn},
-                                                                     {"info", LogLevel::info},
-                                                                     {"debug", LogLevel::debug}};
-                const auto l = kLevels.find(v);
-                if (l == kLevels.end()) throw Usage("invalid value for --log-level: " + v);
-                options.log_level = l->second;
-            }
-        }
-        if (root.empty()) throw Usage("--root DIR is required");
-        if (options.tls_port && (options.cert_file.empty() || options.key_file.empty())) {
-            throw Usage("--tls-port needs --cert FILE and --key FILE");
-        }
-        std::error_code ec;
-        if (!std::filesystem::is_directory(root, ec)) throw Usage("root is not a directory: " + root);
-    } catch (const Usage& u) {
-        std::cerr << "h2serve: " << u.what() << "\n";
-        return 2;
-    }
-
+    Command c;
+    if (const int r = parse(argc, argv, c); r >= 0) return r;
+    ServerOptions& options = c.options;
+    const std::string& root = c.root;
+    const bool echo_enabled = c.echo;
     try {
         const StaticFiles files(root);
         const std::size_t limit = options.max_request_body;

@@ -1,0 +1,16 @@
+// h2serve's command line (CLI11).
+#pragma once
+
+#include <string>
+
+#include "h2/runtime/server.hpp"
+
+struct Command {
+    h2::runtime::ServerOptions options;
+    std::string root;
+    bool echo = true;
+};
+
+// Parses argv; on --help/--version prints and returns 0, on a bad option prints one line naming
+// it and returns 2; otherwise returns -1 and fills `out`.
+int parse(int argc, char** argv, Command& out);
