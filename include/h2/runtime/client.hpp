@@ -72,6 +72,10 @@ struct ClientOptions {
         c.settings.enable_push = false;
         c.assumed_peer_max_concurrent_streams = 100;  // until the server's SETTINGS say otherwise
         c.connection_window = 256 * 1024;             // small at first: grows with the measured BDP
+        // Small DATA and WINDOW_UPDATE frames are how servers stream and return credit (Node
+        // sends both); against a client they cost it no more than the octets they carry.
+        c.limits.overhead.data_threshold = 0;
+        c.limits.overhead.window_update_threshold = 0;
         return c;
     }
 };
