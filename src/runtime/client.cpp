@@ -46,6 +46,8 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
 
     std::shared_ptr<ClientShared> shared;
     std::map<std::string, Origin> origins;
+    std::string last_url_text, last_authority, last_origin;
+    Url last_url;
     bool shut = false;
 
     static asio::awaitable<ClientResponse> request(std::shared_ptr<Impl> self, ClientRequest request);
@@ -62,7 +64,16 @@ asio::awaitable<ClientResponse> Client::Impl::request(std::shared_ptr<Impl> self
     if (self->shut) throw CancelledError("the client was shut down");
     PreparedRequest r;
     r.method = std::move(req.method);
-    r.url = Url::parse(req.url);
+    // A client that asks for the same URL again (a load generator) parses it once.
+    if (req.url != self->last_url_text) {
+        self->last_url = Url::parse(req.url);
+        self->last_url_text = req.url;
+        self->last_authority = self->last_url.authority();
+        self->last_origin = self->last_url.scheme + "://" + self->last_authority;
+    }
+    r.origin = self->last_origin;
+    r.url = self->last_url;
+    r.authority = self->last_authority;
     r.fields = request_fields(req.fields);
     r.body = std::make_shared<const ClientBody>(std::move(req.body));
     const auto timeout = self->shared->options.request_timeout;
@@ -90,8 +101,7 @@ void Client::Impl::watch(Origin& o, const std::shared_ptr<ClientConnection>& c) 
 
 asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::acquire(const PreparedRequest& r,
                                                                          std::optional<ClientResponse>& early) {
-    const std::string key = r.url.scheme + "://" + r.url.authority();
-    Origin& o = origins[key];
+    Origin& o = origins[r.origin];
     // Never re-armed (that would cancel the other waiters): it waits until cancelled.
     if (!o.changed)
         o.changed =
@@ -141,6 +151,8 @@ asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::open(Origin& o,
     tcp::socket socket = co_await connect_tcp(shared->executor, r.url, opt.connect_timeout);
     ++shared->stats.connections_opened;
     if (r.url.tls()) {
+        // Made at the first https:// request: loading the system trust store costs milliseconds.
+        if (!shared->tls) shared->tls = make_client_tls_context(opt);
         TlsStream tls(std::move(socket), *shared->tls);
         const std::string alpn = co_await tls_handshake(tls, r.url, opt.verify_peer, opt.handshake_timeout);
         if (alpn == "h2") co_return start_h2(std::move(tls), Connection::client(opt.engine), {});
@@ -180,7 +192,7 @@ asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::open(Origin& o,
 Client::Client(asio::any_io_executor executor, ClientOptions options) : impl_(std::make_shared<Impl>()) {
     auto shared = std::make_shared<ClientShared>();
     shared->executor = std::move(executor);
-    shared->tls = make_client_tls_context(options);
+    if (!options.ca_file.empty()) shared->tls = make_client_tls_context(options);  // a bad file fails here
     shared->options = std::move(options);
     impl_->shared = std::move(shared);
 }

@@ -20,7 +20,9 @@ using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 struct PreparedRequest {
     std::string method;
     Url url;
-    FieldVector fields;  // regular fields, lower-case names, no connection-specific ones
+    std::string authority;  // url.authority(), made once
+    std::string origin;     // scheme://authority: the pool's key
+    FieldVector fields;     // regular fields, lower-case names, no connection-specific ones
     std::shared_ptr<const ClientBody> body;
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
@@ -61,8 +63,8 @@ private:
 struct ClientShared {
     boost::asio::any_io_executor executor;
     ClientOptions options;
-    std::shared_ptr<boost::asio::ssl::context> tls;
-    mutable Client::Stats stats;  // counted by the pool and the connections, on the executor
+    std::shared_ptr<boost::asio::ssl::context> tls;  // made at the first https:// request
+    mutable Client::Stats stats;                     // counted by the pool and the connections, on the executor
 };
 
 }  // namespace h2::runtime

@@ -150,7 +150,7 @@ template <class Socket>
 asio::awaitable<void> H1ClientConnection<Socket>::write_request(const PreparedRequest& r, RequestPayload& payload,
                                                                 const std::string* http2_settings) {
     const bool chunked = !payload.length && r.body->kind() == ClientBody::Kind::writer;
-    std::string head = r.method + " " + r.url.target + " HTTP/1.1\r\nhost: " + r.url.authority() + "\r\n";
+    std::string head = r.method + " " + r.url.target + " HTTP/1.1\r\nhost: " + r.authority + "\r\n";
     for (const auto& [n, v] : r.fields) head.append(n).append(": ").append(v).append("\r\n");
     if (chunked) {
         head += "transfer-encoding: chunked\r\n";

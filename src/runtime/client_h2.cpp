@@ -83,12 +83,16 @@ template <class Socket>
 asio::awaitable<ClientResponse> H2ClientConnection<Socket>::exchange(const PreparedRequest& r) {
     if (!available()) throw NotProcessed{unusable()};
     RequestPayload payload = open_payload(*r.body);  // a file is opened before anything is sent
-    FieldVector head{
-        {":method", r.method}, {":scheme", r.url.scheme}, {":authority", r.url.authority()}, {":path", r.url.target}};
-    for (const auto& f : r.fields) head.push_back(f);
-    if (payload.length) head.emplace_back("content-length", std::to_string(*payload.length));
     auto op = std::make_shared<Open>(shared_->executor);
-    for (const auto& [n, v] : head) op->fields.push_back({n, v});
+    // Views into `r` and this frame, which outlive the command.
+    op->fields.reserve(5 + r.fields.size());
+    op->fields.push_back({":method", r.method});
+    op->fields.push_back({":scheme", r.url.scheme});
+    op->fields.push_back({":authority", r.authority});
+    op->fields.push_back({":path", r.url.target});
+    for (const auto& [n, v] : r.fields) op->fields.push_back({n, v});
+    const std::string length = payload.length ? std::to_string(*payload.length) : std::string();
+    if (payload.length && !r.body->empty()) op->fields.push_back({"content-length", length});
     op->end_stream = r.body->empty();
     opens_.push_back(op);
     driver_->wake();

@@ -13,6 +13,7 @@ ClientStream::ClientStream(HandleHost& host, StreamId id, const asio::any_io_exe
 void ClientStream::on_response_head(const HeadersReceived& h) {
     int code = 0;
     FieldVector regular;
+    regular.reserve(h.fields.size());
     for (const auto& f : h.fields) {
         if (f.name == ":status") {
             for (char c : f.value) code = code * 10 + (c - '0');

@@ -8,9 +8,10 @@ int parse(int argc, char** argv, Command& c) {
     using namespace h2::runtime;
     using std::chrono::seconds;
     ServerOptions& o = c.options;
-    CLI::App app{"h2serve: a static file server over HTTP/2 (h2c, Upgrade, TLS with ALPN) and HTTP/1.1, "
-                 "with POST /echo",
-                 "h2serve"};
+    CLI::App app{
+        "h2serve: a static file server over HTTP/2 (h2c, Upgrade, TLS with ALPN) and HTTP/1.1, "
+        "with POST /echo",
+        "h2serve"};
     app.set_version_flag("--version", std::string("h2serve (libh2) 0.1.0"));
     app.add_option("--root", c.root, "the directory to serve")->required()->check(CLI::ExistingDirectory);
     app.add_option("--host", o.host, "the address to listen on")->capture_default_str();
@@ -32,11 +33,15 @@ int parse(int argc, char** argv, Command& c) {
         ->check(CLI::Range(0u, 0x7fffffffu))
         ->capture_default_str();
     std::uint32_t idle = 20, handshake = 10, write = 30, stall = 60, keepalive = 0;
-    app.add_option("--idle-timeout", idle, "seconds without streams before GOAWAY")->check(CLI::Range(1u, 86400u))->capture_default_str();
+    app.add_option("--idle-timeout", idle, "seconds without streams before GOAWAY")
+        ->check(CLI::Range(1u, 86400u))
+        ->capture_default_str();
     app.add_option("--handshake-timeout", handshake, "seconds for TLS, the preface and the first SETTINGS")
         ->check(CLI::Range(1u, 86400u))
         ->capture_default_str();
-    app.add_option("--write-timeout", write, "seconds a write may make no progress")->check(CLI::Range(1u, 86400u))->capture_default_str();
+    app.add_option("--write-timeout", write, "seconds a write may make no progress")
+        ->check(CLI::Range(1u, 86400u))
+        ->capture_default_str();
     app.add_option("--stream-stall-timeout", stall, "seconds a body may make no progress before RST_STREAM")
         ->check(CLI::Range(1u, 86400u))
         ->capture_default_str();
