@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
 #include <optional>
 #include <string>
 
@@ -212,6 +214,27 @@ TEST(Client, FailuresHaveTheirOwnErrorTypes) {
               std::string::npos);
     EXPECT_NE(failure_of<runtime::BadUrlError>(t, {"GET", "ftp://127.0.0.1/"}).find("scheme"), std::string::npos);
     EXPECT_NE(failure_of<runtime::BadUrlError>(t, {"GET", "http://127.0.0.1:99999/"}).find("port"), std::string::npos);
+}
+
+TEST(Client, RequestsMayComeFromAnotherExecutorAndThread) {
+    RunningServer server(echo);
+    ClientThread t(prior_knowledge());
+    asio::thread_pool pool(2);
+    std::vector<std::future<std::string>> results;
+    for (int i = 0; i < 8; ++i) {
+        results.push_back(asio::co_spawn(
+            pool,
+            [&, i]() -> asio::awaitable<std::string> {
+                auto res =
+                    co_await t.client().request({"PUT", url(server, "/p"), {}, "from the pool " + std::to_string(i)});
+                co_return co_await res.read_all(1024);
+            },
+            asio::use_future));
+    }
+    for (int i = 0; i < 8; ++i)
+        EXPECT_EQ(results[static_cast<std::size_t>(i)].get(), "from the pool " + std::to_string(i));
+    pool.join();
+    EXPECT_EQ(t.client().stats().connections_opened, 1u);
 }
 
 }  // namespace
