@@ -2,6 +2,7 @@
 // process, and ClientResponse.
 #include "h2/runtime/client.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "client_connect.hpp"
@@ -42,7 +43,23 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         int connecting = 0;
         enum class Cleartext : std::uint8_t { unknown, h2c, http1 } cleartext = Cleartext::unknown;
         std::shared_ptr<asio::steady_timer> changed;  // cancelled when a connection frees or closes
+        // ENHANCE_YOUR_CALM: requests to this origin wait until then (doubling, up to 30 s).
+        std::chrono::steady_clock::time_point calm_until{};
+        std::chrono::milliseconds calm_delay{0};
     };
+
+    // The server said ENHANCE_YOUR_CALM (`told`): back off before the next request; a request
+    // that went through halves the delay.
+    void calm(const std::string& origin, bool told) {
+        Origin& o = origins[origin];
+        if (told) {
+            o.calm_delay =
+                std::clamp(2 * o.calm_delay, std::chrono::milliseconds(1000), std::chrono::milliseconds(30000));
+            o.calm_until = std::chrono::steady_clock::now() + o.calm_delay;
+        } else if (o.calm_delay.count() > 0) {
+            o.calm_delay /= 2;
+        }
+    }
 
     std::shared_ptr<ClientShared> shared;
     std::map<std::string, Origin> origins;
@@ -85,9 +102,17 @@ asio::awaitable<ClientResponse> Client::Impl::request(std::shared_ptr<Impl> self
             std::optional<ClientResponse> early;
             auto conn = co_await self->acquire(r, early);
             if (early) co_return std::move(*early);
-            co_return co_await conn->exchange(r);
+            auto res = co_await conn->exchange(r);
+            self->calm(r.origin, false);
+            co_return res;
         } catch (const NotProcessed& np) {
             not_processed = np.error;
+        } catch (const StreamResetError& e) {
+            if (e.code == ErrorCode::enhance_your_calm) self->calm(r.origin, true);
+            throw;
+        } catch (const ProtocolFailure& e) {
+            if (e.code == ErrorCode::enhance_your_calm && e.sent_by_server) self->calm(r.origin, true);
+            throw;
         }
         // RFC 9113 §8.7: the server did not process it; once more elsewhere, if it can be sent again.
         if (attempt >= 1 || !r.body->replayable()) std::rethrow_exception(not_processed);
@@ -107,6 +132,10 @@ asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::acquire(const P
         o.changed =
             std::make_shared<asio::steady_timer>(shared->executor, std::chrono::steady_clock::time_point::max());
     const std::size_t limit = std::max<std::size_t>(1, shared->options.max_connections_per_origin);
+    if (std::chrono::steady_clock::now() < o.calm_until) {  // never retried: backed off instead
+        asio::steady_timer calm(shared->executor, o.calm_until);
+        co_await calm.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     for (;;) {
         if (shut) throw CancelledError("the client was shut down");
         std::erase_if(o.connections, [](const auto& c) { return c->closed(); });

@@ -109,6 +109,11 @@ TEST(ClientRetries, ARefusedStreamIsRetriedAndEnhanceYourCalmIsNot) {
         EXPECT_EQ(e.code, ErrorCode::enhance_your_calm);
     }
     EXPECT_EQ(t.client().stats().retries, 1u);
+    // ENHANCE_YOUR_CALM: the next request to the origin waits (1 s), it is not sent at once.
+    const auto start = std::chrono::steady_clock::now();
+    const Fetched again = t.run([&] { return fetch(t.client(), {"GET", url(server.port(), "/after")}); });
+    EXPECT_EQ(again.body, "second time");
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 900ms);
 }
 
 TEST(ClientTimeouts, AServerThatNeverOpensTheWindowEndsTheUploadWithATimeout) {
