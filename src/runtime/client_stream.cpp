@@ -42,10 +42,11 @@ void ClientStream::expire() noexcept {
 }
 
 asio::awaitable<void> ClientStream::wait_head() {
+    begin_wait();
     while (!head_) {
         if (gone()) rethrow();
         const bool signalled = co_await wait(read_signal());
-        if (!signalled) stalled();
+        if (!signalled) stalled(true);
     }
 }
 

@@ -219,9 +219,19 @@ void Driver<Socket>::reap_stalled_bodies(Clock::time_point now) {
     for (std::size_t i = 0; i < sources_.size(); ++i) {
         const auto& [id, s] = sources_[i];
         if (s->abandoned || s->taken == s->length() || now - s->progress <= options_.stream_stall_timeout) continue;
+        policy_.on_stall(id, stall_cause(id), std::chrono::duration_cast<std::chrono::seconds>(now - s->progress));
         s->progress = now;  // reset once
         conn_.reset_stream(id, ErrorCode::cancel);
     }
+}
+
+// What holds a stream whose body does not move.
+template <class Socket>
+StallCause Driver<Socket>::stall_cause(StreamId id) const noexcept {
+    if (conn_.stream_send_window(id) <= 0) return StallCause::stream_window;
+    if (conn_.connection_send_window() <= 0) return StallCause::connection_window;
+    if (write_in_flight_) return StallCause::socket;
+    return StallCause::response;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -241,6 +251,10 @@ void Driver<Socket>::apply_queued() {
 template <class Socket>
 void Driver<Socket>::apply(StreamHandle& h) {
     if (const auto code = h.take_reset()) {
+        if (h.ending().kind == StreamHandle::Ending::Kind::stalled) {
+            const StallCause cause = h.stalled_reading() ? StallCause::request_body : stall_cause(h.id());
+            policy_.on_stall(h.id(), cause, options_.stream_stall_timeout);
+        }
         conn_.reset_stream(h.id(), *code);  // StreamReset follows: the handle is dropped then
         return;
     }
@@ -274,7 +288,7 @@ void Driver<Socket>::apply_command(StreamHandle& h) {
             const std::size_t taken = r.value;
             c.data = c.data.subspan(taken);
             if (!c.data.empty()) {
-                if (taken > 0) h.command_progressed();
+                if (taken > 0) h.command_progressed(taken);
                 return;  // StreamWritable queues the handle again
             }
             break;
@@ -379,7 +393,10 @@ bool Driver<Socket>::start_write(Clock::time_point now) {
     if (batch.octets.empty()) return false;
     plan_.build(batch, [this, now](StreamId id) -> const std::shared_ptr<BodySource>& {
         const auto& s = source_of(id);
-        s->progress = now;  // its body moves
+        if (s->taken - s->taken_at_progress >= kStallMinOctets || s->taken + kStallMinOctets >= s->length()) {
+            s->progress = now;  // its body moves (checked before this payload is added: close enough)
+            s->taken_at_progress = s->taken;
+        }
         return s;
     });
     if (!sources_.empty()) {

@@ -59,6 +59,8 @@ public:
     virtual void on_connection_error(const ConnectionError&) {}
     // DATA octets received on a stream (a client measures its bandwidth-delay product).
     virtual void on_data(StreamId, std::size_t) {}
+    // A stream made no progress for stream_stall_timeout and is being reset (CANCEL): what held it.
+    virtual void on_stall(StreamId, StallCause, std::chrono::seconds) {}
     // Commands a policy queues of its own (client: new requests), applied with the handles'.
     virtual void apply_commands() {}
 
@@ -111,6 +113,7 @@ private:
     void receive(std::span<const std::uint8_t> octets);
     void on_timers(Clock::time_point now);
     void reap_stalled_bodies(Clock::time_point now);
+    StallCause stall_cause(StreamId id) const noexcept;
     void apply_queued();
     void apply(StreamHandle& h);
     void apply_command(StreamHandle& h);

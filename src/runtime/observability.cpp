@@ -29,6 +29,17 @@ std::string Metrics::prometheus(int active) const {
     };
     metric("h2serve_connections_active", "gauge", "Open connections.", static_cast<std::uint64_t>(active));
     metric("h2serve_connections_total", "counter", "Connections accepted.", connections);
+    metric("h2serve_connections_rejected_total", "counter", "Connections closed at once: a worker had its maximum.",
+           connections_rejected);
+    metric("h2serve_accept_failures_total", "counter", "accept(2) failures (out of file descriptors).",
+           accept_failures);
+    out +=
+        "# HELP h2serve_stalled_streams_total Streams reset for making no progress, by what held them.\n"
+        "# TYPE h2serve_stalled_streams_total counter\n";
+    for (std::size_t i = 0; i < stalls.size(); ++i) {
+        out += "h2serve_stalled_streams_total{held_by=\"" + std::string(to_string(static_cast<StallCause>(i))) +
+               "\"} " + std::to_string(stalls[i]) + "\n";
+    }
     out += "# HELP h2serve_requests_total Requests, by protocol.\n# TYPE h2serve_requests_total counter\n";
     out += "h2serve_requests_total{protocol=\"h2\"} " + std::to_string(requests_h2) + "\n";
     out += "h2serve_requests_total{protocol=\"http/1.1\"} " + std::to_string(requests_h1) + "\n";

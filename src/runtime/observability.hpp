@@ -11,11 +11,16 @@
 #include <string_view>
 
 #include "h2/connection/connection.hpp"
+#include "stall.hpp"
 
 namespace h2::runtime {
 
 struct Metrics {
     std::atomic<std::uint64_t> connections{0};
+    std::atomic<std::uint64_t> connections_rejected{0};  // beyond max_connections_per_worker
+    std::atomic<std::uint64_t> accept_failures{0};       // accept(2) failed (out of descriptors)
+    // Streams reset for not moving for stream_stall_timeout, by what held them (StallCause).
+    std::array<std::atomic<std::uint64_t>, 5> stalls{};
     std::atomic<std::uint64_t> requests_h2{0}, requests_h1{0};
     std::array<std::atomic<std::uint64_t>, 6> responses{};  // by class: [1] = 1xx ... [5] = 5xx
     std::atomic<std::uint64_t> body_octets{0};

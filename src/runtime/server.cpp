@@ -148,8 +148,21 @@ struct Server::Impl {
         for (;;) {
             auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
             if (ec == asio::error::operation_aborted) co_return;
-            if (ec) continue;  // e.g. EMFILE: keep serving the others
+            if (ec) {
+                // EMFILE, ENFILE, ENOBUFS: no room for another connection. Those we have go on;
+                // try again shortly instead of spinning on a listener that stays readable.
+                ++metrics.accept_failures;
+                asio::steady_timer pause(w.io, std::chrono::milliseconds(100));
+                co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+                continue;
+            }
             w.sessions.remove_if([](const std::weak_ptr<SessionBase>& s) { return s.expired(); });
+            if (w.sessions.size() >= options.max_connections_per_worker) {
+                ++metrics.connections_rejected;  // closed at once: the client learns it now
+                boost::system::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
             if (secure) {
                 auto session = std::make_shared<ServerSession<TlsStream>>(TlsStream(std::move(socket), *tls), context);
                 w.sessions.push_back(session);

@@ -117,6 +117,16 @@ void ServerSession<Socket>::on_connection_error(const ConnectionError& x) {
     }
 }
 
+// Every reset of a stalled stream is explained: a log line and a metric say what held it.
+template <class Socket>
+void ServerSession<Socket>::on_stall(StreamId id, StallCause cause, std::chrono::seconds held) {
+    ++context_.metrics.stalls[static_cast<std::size_t>(cause)];
+    if (context_.options.log_level >= LogLevel::warn) {
+        std::cerr << "stream " << id << " from " << peer_ << " reset after " << held.count()
+                  << " s without progress: " << explain(cause) << "\n";
+    }
+}
+
 // Called by the owner: the answer goes to the engine directly (the owner is the one caller).
 template <class Socket>
 bool ServerSession<Socket>::answer_quickly(const HeadersReceived& h) {

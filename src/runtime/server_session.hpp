@@ -45,6 +45,7 @@ private:
     void on_headers(const HeadersReceived& h) override;
     void on_stream_reset(const StreamReset& r) override;
     void on_connection_error(const ConnectionError& x) override;
+    void on_stall(StreamId id, StallCause cause, std::chrono::seconds held) override;
     // The QuickHandler's answer, if it gives one (true).
     bool answer_quickly(const HeadersReceived& h);
     void start_exchange(const HeadersReceived& h);

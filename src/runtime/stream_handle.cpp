@@ -28,8 +28,22 @@ void StreamHandle::enqueue() {
     }
 }
 
+void StreamHandle::begin_wait() noexcept {
+    stall_since_ = std::chrono::steady_clock::now();
+    moved_ = 0;
+}
+
+// Progress is kStallMinOctets moved, not any octet: a peer that opens its window one octet at
+// a time (or sends a body that way) does not hold a stream forever.
+void StreamHandle::moved(std::size_t n) noexcept {
+    moved_ += n;
+    if (moved_ < kStallMinOctets) return;
+    stall_since_ = std::chrono::steady_clock::now();
+    moved_ = 0;
+}
+
 asio::awaitable<bool> StreamHandle::wait(asio::steady_timer& signal) {
-    signal.expires_after(stall_timeout_);
+    signal.expires_at(stall_since_ + stall_timeout_);
     const auto [ec] = co_await signal.async_wait(asio::as_tuple(asio::use_awaitable));
     co_return ec == asio::error::operation_aborted;  // signalled; else the stall timeout passed
 }
@@ -43,11 +57,12 @@ void StreamHandle::release_read() noexcept {
 
 asio::awaitable<std::span<const std::uint8_t>> StreamHandle::read() {
     release_read();
+    begin_wait();
     while (inbound_.empty() && !inbound_ended_) {
         check();
         // SECURITY-PLAN SEC-15g: a body that does not come is not waited for forever.
         const bool signalled = co_await wait(read_signal_);
-        if (!signalled) stalled();
+        if (!signalled) stalled(true);
     }
     check();
     std::swap(inbound_, reading_);
@@ -71,11 +86,12 @@ asio::awaitable<void> StreamHandle::submit(Command c) {
             if (partly_taken) h.reset(ErrorCode::cancel);  // the body is broken off
         }
     } withdraw{*this};
+    begin_wait();
     while (command_pending_) {
         check();
         // SEC-15g: a response the peer never lets through does not hold the stream forever.
         const bool signalled = co_await wait(write_signal_);
-        if (!signalled) stalled();
+        if (!signalled) stalled(false);
     }
     check();
 }
@@ -102,7 +118,8 @@ asio::awaitable<void> StreamHandle::send_body(std::shared_ptr<BodySource> source
     co_await submit(std::move(c));
 }
 
-void StreamHandle::stalled() noexcept {
+void StreamHandle::stalled(bool reading) noexcept {
+    stalled_reading_ = reading;
     if (ending_.kind == Ending::Kind::none) ending_.kind = Ending::Kind::stalled;
     reset(ErrorCode::cancel);
 }
@@ -149,6 +166,7 @@ void StreamHandle::on_data(std::span<const std::uint8_t> data, bool end_stream) 
     } else {
         inbound_.append(reinterpret_cast<const char*>(data.data()), data.size());
     }
+    moved(data.size());
     read_signal_.cancel();
 }
 
@@ -183,8 +201,9 @@ void StreamHandle::on_gone() noexcept {
     write_signal_.cancel();
 }
 
-void StreamHandle::command_progressed() noexcept {
-    write_signal_.cancel();  // the user waits again, with a fresh stall timeout
+void StreamHandle::command_progressed(std::size_t taken) noexcept {
+    moved(taken);
+    write_signal_.cancel();
 }
 
 void StreamHandle::command_done() noexcept {

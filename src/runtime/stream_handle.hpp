@@ -23,6 +23,7 @@
 
 #include "h2/connection/events.hpp"
 #include "h2/runtime/fields.hpp"
+#include "stall.hpp"
 #include "write_plan.hpp"
 
 namespace h2::runtime {
@@ -120,7 +121,9 @@ public:
 
     Command& command() noexcept { return command_; }
     // The owner took part of a data command (progress) or all of a command (done).
-    void command_progressed() noexcept;
+    void command_progressed(std::size_t taken) noexcept;
+    // The stall timeout passed while waiting for the request body (true) or to write.
+    bool stalled_reading() const noexcept { return stalled_reading_; }
     void command_done() noexcept;
     std::uint32_t take_release() noexcept;
     std::optional<ErrorCode> take_reset() noexcept;
@@ -132,7 +135,10 @@ protected:
     // Until signalled; false after the stall timeout (the stream is then reset).
     boost::asio::awaitable<bool> wait(boost::asio::steady_timer& signal);
     // A wait saw no progress for the stall timeout: RST_STREAM(CANCEL), remembered as stalled.
-    void stalled() noexcept;
+    void stalled(bool reading) noexcept;
+    // A blocking operation starts its stall clock; `n` octets moved count towards progress.
+    void begin_wait() noexcept;
+    void moved(std::size_t n) noexcept;
     boost::asio::steady_timer& read_signal() noexcept { return read_signal_; }
 
 private:
@@ -156,6 +162,9 @@ private:
     bool discarding_ = false;
     bool gone_ = false;
     Ending ending_;
+    std::chrono::steady_clock::time_point stall_since_{};
+    std::size_t moved_ = 0;
+    bool stalled_reading_ = false;
 };
 
 }  // namespace h2::runtime

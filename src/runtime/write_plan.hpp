@@ -32,8 +32,9 @@ struct BodySource {
     std::span<const std::uint8_t> memory;
     std::shared_ptr<const void> keep;
     std::uint64_t taken = 0;                           // octets handed to write plans so far
-    std::chrono::steady_clock::time_point progress{};  // when octets were last taken
-    bool abandoned = false;                            // its stream ended: dropped once no batch can refer to it
+    std::chrono::steady_clock::time_point progress{};  // when kStallMinOctets more were last taken
+    std::uint64_t taken_at_progress = 0;
+    bool abandoned = false;  // its stream ended: dropped once no batch can refer to it
 
     std::uint64_t length() const noexcept { return file ? file.length() : memory.size(); }
 };

@@ -168,6 +168,85 @@ TEST(StalledBody, AQuickAnswerBehindAShutWindowIsResetAfterTheStallTimeout) {
     EXPECT_FALSE(c.eof);  // the connection serves on
 }
 
+std::string metrics_page(std::uint16_t port) {
+    SocketClient m(port);
+    const StreamId id = m.request(SocketClient::request_fields("GET", "/metrics"), true);
+    if (!m.response_complete(id)) return {};
+    return m.streams[id].body;
+}
+
+// The drip of the 2026 "HTTP/2 Bomb": a window opened a little at a time is not progress. (One
+// octet at a time trips the overhead counter at once; 1,100 octets every 1.5 s does not, and is
+// below kStallMinOctets per stall timeout.)
+TEST(StalledBody, AWindowOpenedALittleAtATimeDoesNotKeepTheStreamAndTheResetIsExplained) {
+    static const std::string big = pattern(200 * 1024);
+    runtime::AsyncHandler handler(hello, [](const runtime::RequestHead& req, runtime::QuickResponse& res) {
+        if (req.path != "/big") return false;
+        res.body = big;
+        return true;
+    });
+    auto options = loopback();
+    options.stream_stall_timeout = 2s;
+    options.metrics_path = "/metrics";
+    RunningServer server(std::move(handler), options);
+    Config shut;
+    shut.settings.initial_window_size = 0;
+    shut.auto_release = false;  // the only credit is the drip below
+    SocketClient c(server.port(), shut);
+    const auto start = Clock::now();
+    const StreamId id = c.request(SocketClient::request_fields("GET", "/big"), true);
+    while (!c.streams[id].reset && !c.eof && Clock::now() - start < 8s) {
+        c.pump_for(1500ms);
+        c.conn.grow_stream_window(id, 1100);  // WINDOW_UPDATE +1100
+    }
+    ASSERT_TRUE(c.streams[id].reset.has_value());
+    EXPECT_EQ(*c.streams[id].reset, ErrorCode::cancel);
+    EXPECT_LT(Clock::now() - start, 5s);
+    EXPECT_LT(c.streams[id].body.size(), 4096u);
+    EXPECT_FALSE(c.eof);
+    EXPECT_NE(metrics_page(server.port()).find("h2serve_stalled_streams_total{held_by=\"stream_window\"} 1"),
+              std::string::npos);
+}
+
+TEST(StalledBody, ARequestBodyThatDoesNotComeIsResetAndExplained) {
+    auto options = loopback();
+    options.stream_stall_timeout = 1s;
+    options.metrics_path = "/metrics";
+    RunningServer server(
+        [](ServerRequest& req, ResponseWriter& res) -> asio::awaitable<void> {
+            const std::string body = co_await req.body.read_all(1 << 20);
+            co_await res.respond(200, {}, body);
+        },
+        options);
+    SocketClient c(server.port());
+    const StreamId id = c.request(SocketClient::request_fields("POST", "/"), false);
+    c.send_body(id, "a little", false);  // and then nothing
+    ASSERT_TRUE(c.response_complete(id));
+    ASSERT_TRUE(c.streams[id].reset.has_value());
+    EXPECT_NE(metrics_page(server.port()).find("h2serve_stalled_streams_total{held_by=\"request_body\"} 1"),
+              std::string::npos);
+}
+
+TEST(Limits, ConnectionsBeyondTheWorkersMaximumAreClosedAtOnceAndCounted) {
+    auto options = loopback();
+    options.max_connections_per_worker = 2;
+    options.metrics_path = "/metrics";
+    RunningServer server(hello, options);
+    SocketClient a(server.port()), b(server.port());
+    for (SocketClient* c : {&a, &b}) {
+        const StreamId id = c->request(SocketClient::request_fields("GET", "/"), true);
+        ASSERT_TRUE(c->response_complete(id));
+    }
+    const int fd = connect_loopback(server.port());  // the third
+    Clock::duration closed_after{};
+    read_until_closed(fd, 3s, closed_after);
+    ::close(fd);
+    EXPECT_LT(closed_after, 1s);
+    a.close();  // room again: the metrics page can be asked for
+    std::this_thread::sleep_for(100ms);
+    EXPECT_NE(metrics_page(server.port()).find("h2serve_connections_rejected_total 1"), std::string::npos);
+}
+
 // The library changes nothing process-wide: SIGPIPE keeps its disposition (a client that
 // leaves during sendfile(2) raises it, blocked on the server's threads), SIGINT/SIGTERM are
 // the application's unless it asks (handle_signals).

@@ -74,6 +74,8 @@ struct ServerOptions {
     std::chrono::seconds keepalive_interval{0};
     std::chrono::seconds keepalive_timeout{20};
     std::size_t max_request_body = 64u << 20;  // larger bodies get 413
+    // Connections one worker serves at once; more are closed as they arrive (counted).
+    std::size_t max_connections_per_worker = 10000;
     LogLevel log_level = LogLevel::warn;
     std::string access_log;    // a file, "-" for standard output, empty: none
     std::string metrics_path;  // e.g. "/metrics": Prometheus text there; empty: none
