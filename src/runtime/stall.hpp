@@ -22,11 +22,16 @@ enum class StallCause : std::uint8_t {
 
 constexpr std::string_view to_string(StallCause c) noexcept {
     switch (c) {
-        case StallCause::stream_window: return "stream_window";
-        case StallCause::connection_window: return "connection_window";
-        case StallCause::socket: return "socket";
-        case StallCause::request_body: return "request_body";
-        case StallCause::response: return "response";
+        case StallCause::stream_window:
+            return "stream_window";
+        case StallCause::connection_window:
+            return "connection_window";
+        case StallCause::socket:
+            return "socket";
+        case StallCause::request_body:
+            return "request_body";
+        case StallCause::response:
+            return "response";
     }
     return "?";
 }
@@ -34,11 +39,16 @@ constexpr std::string_view to_string(StallCause c) noexcept {
 // In words, for a log line.
 constexpr std::string_view explain(StallCause c) noexcept {
     switch (c) {
-        case StallCause::stream_window: return "the peer's stream window stayed shut";
-        case StallCause::connection_window: return "the peer's connection window stayed shut";
-        case StallCause::socket: return "the peer did not read what was written to it";
-        case StallCause::request_body: return "the request body did not come";
-        case StallCause::response: return "the response did not move";
+        case StallCause::stream_window:
+            return "the peer's stream window stayed shut";
+        case StallCause::connection_window:
+            return "the peer's connection window stayed shut";
+        case StallCause::socket:
+            return "the peer did not read what was written to it";
+        case StallCause::request_body:
+            return "the request body did not come";
+        case StallCause::response:
+            return "the response did not move";
     }
     return "?";
 }
