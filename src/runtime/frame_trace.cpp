@@ -29,14 +29,16 @@ std::string flags_of(std::uint8_t type, std::uint8_t flags) {
     return s;
 }
 
+// (Built with append: `"x" + std::string(...)` trips GCC 12's -Wrestrict at -O3, a false
+// positive in its inlined std::string::insert.)
 std::string details(std::uint8_t type, const std::vector<std::uint8_t>& p) {
     std::string s;
-    if (type == 3 && p.size() == 4) s = " " + std::string(to_string(static_cast<ErrorCode>(u32(p.data()))));
-    if (type == 8 && p.size() == 4) s = " +" + std::to_string(u32(p.data()) & 0x7fffffffu);
+    if (type == 3 && p.size() == 4) s.append(" ").append(to_string(static_cast<ErrorCode>(u32(p.data()))));
+    if (type == 8 && p.size() == 4) s.append(" +").append(std::to_string(u32(p.data()) & 0x7fffffffu));
     if (type == 7 && p.size() >= 8) {
-        s = " last_stream=" + std::to_string(u32(p.data()) & 0x7fffffffu) + " " +
-            std::string(to_string(static_cast<ErrorCode>(u32(p.data() + 4))));
-        if (p.size() > 8) s += " \"" + std::string(p.begin() + 8, p.end()) + "\"";
+        s.append(" last_stream=").append(std::to_string(u32(p.data()) & 0x7fffffffu));
+        s.append(" ").append(to_string(static_cast<ErrorCode>(u32(p.data() + 4))));
+        if (p.size() > 8) s.append(" \"").append(p.begin() + 8, p.end()).append("\"");
     }
     if (type == 4) {
         static constexpr std::string_view kNames[] = {"",
@@ -51,9 +53,13 @@ std::string details(std::uint8_t type, const std::vector<std::uint8_t>& p) {
                                                       "NO_RFC7540_PRIORITIES"};
         for (std::size_t i = 0; i + 6 <= p.size(); i += 6) {
             const unsigned id = p[i] << 8 | p[i + 1];
-            const std::string name =
-                id < std::size(kNames) && !kNames[id].empty() ? std::string(kNames[id]) : "0x" + std::to_string(id);
-            s += " " + name + "=" + std::to_string(u32(p.data() + i + 2));
+            s.append(" ");
+            if (id < std::size(kNames) && !kNames[id].empty()) {
+                s.append(kNames[id]);
+            } else {
+                s.append("0x").append(std::to_string(id));
+            }
+            s.append("=").append(std::to_string(u32(p.data() + i + 2)));
         }
     }
     return s;
@@ -103,10 +109,14 @@ void FrameTrace::feed(bool outbound, Direction& d, std::span<const std::uint8_t>
 
 void FrameTrace::emit(bool outbound, const Direction& d) {
     std::string line = outbound ? "send " : "recv ";
-    line += d.type < std::size(kTypes) ? std::string(kTypes[d.type]) : "frame type " + std::to_string(d.type);
-    line += " stream=" + std::to_string(d.stream) + " length=" + std::to_string(d.length);
+    if (d.type < std::size(kTypes)) {
+        line.append(kTypes[d.type]);
+    } else {
+        line.append("frame type ").append(std::to_string(d.type));
+    }
+    line.append(" stream=").append(std::to_string(d.stream)).append(" length=").append(std::to_string(d.length));
     const std::string f = flags_of(d.type, d.flags);
-    if (!f.empty()) line += " " + f;
+    if (!f.empty()) line.append(" ").append(f);
     line += details(d.type, d.payload);
     sink_(line);
 }
