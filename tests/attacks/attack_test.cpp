@@ -342,6 +342,32 @@ TEST_F(Attack, SEC13b_OneHundredAndOneFieldsGet431) {
     EXPECT_NE(find_frame(s.frames(), "HEADERS s=1 es=1 :status=431"), "");
 }
 
+// RFC 9113 §8.2.3: a client may split cookie into crumbs; each crumb is a field that counts.
+TEST_F(Attack, SEC13d_EveryCookieCrumbCountsAgainstTheFieldLimit) {
+    FieldList f = get_request();
+    for (int k = 0; k < 97; ++k) f.emplace_back("cookie", "c" + std::to_string(k) + "=1");
+    s.send_headers(1, f);
+    EXPECT_NE(find_frame(s.frames(), "HEADERS s=1 es=1 :status=431"), "");
+    EXPECT_TRUE(s.log.headers.empty());
+}
+
+// RFC 7541 §4.1: each field costs its name, its value and 32 octets against the list's budget:
+// 500 fields of 2 octets are 17,000 octets, over the 16 KiB limit (1,000 without the overhead).
+TEST(AttackFieldOverhead, SEC13f_EveryFieldIsCharged32OctetsAgainstTheHeaderListLimit) {
+    Config c;
+    c.limits.max_header_count = 1000;  // the count is not what stops it
+    Script t{Connection::server(c)};
+    t.handshake();
+    FieldList f = get_request();
+    for (int k = 0; k < 500; ++k) f.emplace_back("a", "b");
+    t.send_headers(1, f);
+    EXPECT_NE(find_frame(t.frames(), "HEADERS s=1 es=1 :status=431"), "");
+    FieldList few = get_request();
+    for (int k = 0; k < 400; ++k) few.emplace_back("a", "b");  // 13,600 + the request: under 16 KiB
+    t.send_headers(3, few);
+    EXPECT_NE(find_frame(t.frames(), "HEADERS s=3 es=0 :status=200"), "");
+}
+
 TEST_F(Attack, SEC13c_SeventeenKilobyteFieldGets431AndTheNextRequestWorks) {
     s.send_headers(1,
                    {{":method", "GET"}, {":scheme", "http"}, {":path", "/"}, {"x-big", std::string(17 * 1024, '~')}});

@@ -110,6 +110,28 @@ TEST(Handshake, AnHttp1RequestWithABadTargetStillGets400) {
     EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << got;
 }
 
+// The nghttpx CVE-2026-58055 class: an Upgrade: h2c request with a body must not switch with
+// its body taken for HTTP/2 frames. Declined: answered over HTTP/1.1, the body as a body.
+TEST(Handshake, AnUpgradeRequestWithABodyIsNotSwitchedAndItsBodyStaysABody) {
+    RunningServer server([](ServerRequest& req, ResponseWriter& res) -> asio::awaitable<void> {
+        const std::string body = co_await req.body.read_all(1024);
+        co_await res.respond(200, {}, "body:" + body);
+    });
+    const int fd = connect_loopback(server.port());
+    const std::string smuggled(kPreface);
+    const std::string request =
+        "POST / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\n"
+        "HTTP2-Settings: AAMAAABkAAQAAP__\r\nContent-Length: " +
+        std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled;
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    Clock::duration closed_after{};
+    const std::string got = read_until_closed(fd, 5s, closed_after);
+    ::close(fd);
+    EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u) << got;
+    EXPECT_EQ(got.find("101"), std::string::npos);
+    EXPECT_NE(got.find("body:" + smuggled), std::string::npos) << got;
+}
+
 TEST(Keepalive, APeerThatNeverAnswersAPingIsClosed) {
     auto options = loopback();
     options.keepalive_interval = 1s;
