@@ -69,9 +69,8 @@ void Connection::on_data(const frame::DataFrame& f) {
         // local) may arrive on a reserved stream.
         return connection_error(ErrorCode::protocol_error, "DATA on a reserved stream");
     }
-    // Padding does not make a frame useful: the small-frame rule looks at the data alone.
-    overhead_.data(static_cast<std::uint32_t>(f.data.size()), f.end_stream, s && !s->data_received);
-    if (s) s->data_received = true;
+    // Padding does not make a frame useful: the empty-frame rule looks at the data alone.
+    overhead_.data(static_cast<std::uint32_t>(f.data.size()), f.end_stream);
     if (!s || !stream::can_receive_data(s->state)) {
         return_connection_credit(length);  // discarded
         const ClosedStream* c = s ? nullptr : recently_closed(id);
@@ -226,6 +225,16 @@ bool Connection::apply_peer_settings(const frame::SettingsFrame& f) {
     return true;
 }
 
+// A keepalive is free: one PING per free_ping_interval costs nothing, the others count_factor.
+void Connection::charge_ping() {
+    const auto interval = config_.limits.overhead.free_ping_interval;
+    if (interval.count() > 0 && (!last_free_ping_ || now_ - *last_free_ping_ >= interval)) {
+        last_free_ping_ = now_;
+        return;
+    }
+    overhead_.control_frame();
+}
+
 void Connection::on_ping(const frame::PingFrame& f) {
     if (f.ack) {
         const auto it =
@@ -243,7 +252,7 @@ void Connection::on_ping(const frame::PingFrame& f) {
         emit(PingAcknowledged{f.opaque_data, rtt});
         return;
     }
-    overhead_.control_frame();
+    charge_ping();
     const std::size_t mark = out_.size();
     frame::write_ping(out_, f.opaque_data, true);  // §6.7: answered at once
     after_control_write(mark);

@@ -129,7 +129,13 @@ void Driver<Socket>::step() {
         if (!write_in_flight_) progress |= start_write(now);
         progress |= !queued_.empty();
     }
-    if (conn_.open_streams() > 0 || !handles_.empty() || !sources_.empty()) last_activity_ = now;
+    // Activity: a stream open now, or one opened during this turn (a quick answer opens and
+    // closes its stream within one turn).
+    const std::uint64_t opened = conn_.counters().streams_opened;
+    if (opened != streams_seen_ || conn_.open_streams() > 0 || !handles_.empty() || !sources_.empty()) {
+        last_activity_ = now;
+        streams_seen_ = opened;
+    }
     if (!read_in_flight_ && !fatal_ && conn_.buffered_output() < options_.max_buffered_output) start_read();
 }
 

@@ -167,6 +167,7 @@ private:
     std::optional<FrameTrace> trace_;
 
     Clock::time_point last_activity_{};
+    std::uint64_t streams_seen_ = 0;  // the engine's streams_opened at the last turn
     Clock::time_point next_keepalive_{};
     std::uint64_t keepalives_sent_ = 0;
     bool settings_received_ = false;

@@ -5,6 +5,22 @@
 
 namespace h2::runtime {
 
+bool LogBudget::take(std::uint64_t& held_back) {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mutex_);
+    if (last_ != std::chrono::steady_clock::time_point{}) {
+        tokens_ = std::min(kBurst, tokens_ + std::chrono::duration<double>(now - last_).count() * kPerSecond);
+    }
+    last_ = now;
+    if (tokens_ < 1) {
+        ++held_back_;
+        return false;
+    }
+    tokens_ -= 1;
+    held_back = std::exchange(held_back_, 0);
+    return true;
+}
+
 void Metrics::response(int status, std::uint64_t octets) noexcept {
     const int cls = status / 100;
     if (cls >= 1 && cls <= 5) ++responses[static_cast<std::size_t>(cls)];
@@ -70,8 +86,8 @@ std::string Metrics::prometheus(int active) const {
             trips += "h2serve_abuse_trips_total{limit=\"" + std::string(name.substr(0, name.size() - 6)) + "\"} " +
                      std::to_string(engine[i]) + "\n";
         } else {
-            metric("h2serve_" + std::string(name) + "_total", "counter", "Engine counter, summed over connections.",
-                   engine[i]);
+            metric("h2serve_" + std::string(name) + "_total", "counter",
+                   "Engine counter, summed over the connections that have ended.", engine[i]);
         }
     }
     return out + trips;

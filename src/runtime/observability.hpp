@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
@@ -14,6 +15,23 @@
 #include "stall.hpp"
 
 namespace h2::runtime {
+
+// Log lines a peer can cause (stall resets, connection errors) are rationed, so that an
+// attacker cannot turn requests into unbounded log volume or block a worker on a full stderr:
+// a burst of kBurst lines, then kPerSecond a second; the lines held back are counted and the
+// next line written says how many.
+class LogBudget {
+public:
+    static constexpr double kBurst = 20, kPerSecond = 5;
+    // True when a line may be written now; `held_back` is then the count since the last one.
+    bool take(std::uint64_t& held_back);
+
+private:
+    std::mutex mutex_;
+    double tokens_ = kBurst;
+    std::chrono::steady_clock::time_point last_{};
+    std::uint64_t held_back_ = 0;
+};
 
 struct Metrics {
     std::atomic<std::uint64_t> connections{0};
@@ -28,6 +46,7 @@ struct Metrics {
     std::array<std::atomic<std::uint64_t>, std::size(ConnectionCounters::fields)> engine{};
     // RST_STREAM by direction ([0] sent, [1] received) and error code (0x0-0xd, [14]: others).
     std::array<std::array<std::atomic<std::uint64_t>, 15>, 2> resets{};
+    LogBudget log_budget;  // for the lines peers can cause
 
     void response(int status, std::uint64_t octets) noexcept;
     void connection_ended(const ConnectionCounters& c) noexcept;

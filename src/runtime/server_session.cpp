@@ -13,6 +13,10 @@ namespace {
 // A quick answer's body up to this size is copied into the engine; a larger one is sent from
 // the handler's memory (QuickResponse::keep holds it) as external DATA, without a copy.
 constexpr std::size_t kCopiedBodyLimit = 2048;
+
+std::string held_back_note(std::uint64_t n) {
+    return n == 0 ? std::string() : " (" + std::to_string(n) + " similar lines held back)";
+}
 }  // namespace
 
 template <class Socket>
@@ -111,9 +115,10 @@ void ServerSession<Socket>::on_stream_reset(const StreamReset& r) {
 
 template <class Socket>
 void ServerSession<Socket>::on_connection_error(const ConnectionError& x) {
-    if (context_.options.log_level >= LogLevel::info) {
+    std::uint64_t held_back = 0;
+    if (context_.options.log_level >= LogLevel::info && context_.metrics.log_budget.take(held_back)) {
         std::cerr << "connection error (" << (x.initiator == Initiator::local ? "sent" : "received")
-                  << "): " << to_string(x.code) << ": " << x.reason << "\n";
+                  << "): " << to_string(x.code) << ": " << x.reason << held_back_note(held_back) << "\n";
     }
 }
 
@@ -121,9 +126,10 @@ void ServerSession<Socket>::on_connection_error(const ConnectionError& x) {
 template <class Socket>
 void ServerSession<Socket>::on_stall(StreamId id, StallCause cause, std::chrono::seconds held) {
     ++context_.metrics.stalls[static_cast<std::size_t>(cause)];
-    if (context_.options.log_level >= LogLevel::warn) {
+    std::uint64_t held_back = 0;
+    if (context_.options.log_level >= LogLevel::warn && context_.metrics.log_budget.take(held_back)) {
         std::cerr << "stream " << id << " from " << peer_ << " reset after " << held.count()
-                  << " s without progress: " << explain(cause) << "\n";
+                  << " s without progress: " << explain(cause) << held_back_note(held_back) << "\n";
     }
 }
 

@@ -164,6 +164,30 @@ TEST(Keepalive, APeerThatAnswersStaysConnected) {
     EXPECT_EQ(c.streams[id].body, "hello");
 }
 
+// Found by the socket attack suite's canary: requests answered within one turn of the driver
+// (a quick answer closes its stream before the turn ends) did not count as activity, so the
+// idle timeout closed a busy connection.
+TEST(IdleTimeout, QuickAnswersAreActivityAndKeepABusyConnectionOpen) {
+    runtime::AsyncHandler handler(hello, [](const runtime::RequestHead&, runtime::QuickResponse& res) {
+        res.body = "quick";
+        return true;
+    });
+    auto options = loopback();
+    options.idle_timeout = 1s;
+    RunningServer server(std::move(handler), options);
+    SocketClient c(server.port());
+    const auto start = Clock::now();
+    while (Clock::now() - start < 2500ms) {
+        const StreamId id = c.request(SocketClient::request_fields("GET", "/"), true);
+        ASSERT_TRUE(c.response_complete(id));
+        ASSERT_EQ(c.streams[id].body, "quick");
+        c.pump_for(100ms);
+        ASSERT_FALSE(c.eof);
+    }
+    c.pump_for(1500ms);  // and once requests stop, the idle timeout does close it
+    EXPECT_TRUE(c.eof);
+}
+
 // SECURITY-PLAN SEC-15g, for bodies the runtime sends by itself (a QuickHandler's): a body the
 // client never lets through is reset once it has not moved for stream_stall_timeout.
 TEST(StalledBody, AQuickAnswerBehindAShutWindowIsResetAfterTheStallTimeout) {

@@ -27,10 +27,12 @@ struct Settings {
 // ones raise it; when it goes above 0 the connection ends with ENHANCE_YOUR_CALM. A factor or
 // threshold of 0 disables its rule.
 struct OverheadConfig {
-    std::int32_t count_factor = 10;      // cost of a PING, SETTINGS, PRIORITY, refused stream
-    std::int32_t reset_factor = 50;      // cost of a RST_STREAM received, or sent for an error
-    std::int32_t reduction = 20;         // credit per request, DATA frame received, response
-    std::int32_t data_threshold = 1024;  // non-final DATA smaller than this costs
+    std::int32_t count_factor = 10;  // cost of a PING, SETTINGS, PRIORITY, refused stream
+    std::int32_t reset_factor = 50;  // cost of a RST_STREAM received, or sent for an error
+    std::int32_t reduction = 20;     // credit per request, DATA frame received, response
+    // An empty non-final DATA frame costs this much (CVE-2019-9518). DATA that carries octets
+    // never costs, however small: gRPC sends a message of a few octets per frame.
+    std::int32_t data_threshold = 1024;
     std::int32_t window_update_threshold = 1024;
     std::int32_t continuation_threshold = 1024;
     // Each this many octets of DATA we send earn `reduction` (not in Tomcat): a peer that
@@ -39,6 +41,9 @@ struct OverheadConfig {
     // The count never goes below this, so a long-lived connection cannot bank unlimited
     // credit (SECURITY-PLAN OVH-12). 0 = -100 x count_factor.
     std::int64_t floor = 0;
+    // One PING per this interval costs nothing (a keepalive, at any sane rate); the others
+    // cost count_factor. 0: every PING costs.
+    std::chrono::milliseconds free_ping_interval{1000};
 };
 
 struct Limits {

@@ -281,6 +281,7 @@ private:
     void on_settings(const frame::SettingsFrame& f);
     void on_push_promise(const frame::PushPromiseFrame& f);
     void on_ping(const frame::PingFrame& f);
+    void charge_ping();
     void on_goaway(const frame::GoawayFrame& f);
     void on_window_update(const frame::WindowUpdateFrame& f);
     void on_priority_update(const frame::PriorityUpdateFrame& f);
@@ -404,6 +405,7 @@ private:
     bool clock_started_ = false;
     std::optional<Clock::time_point> settings_deadline_;
     std::optional<Clock::time_point> graceful_deadline_;
+    std::optional<Clock::time_point> last_free_ping_;  // the last PING that cost nothing
     std::optional<Clock::time_point> next_ping_;
     std::uint64_t pings_sent_ = 0;
     struct PendingPing {

@@ -16,7 +16,6 @@ public:
         : c_(c),
           count_(-10 * std::int64_t{c.count_factor}),
           floor_(c.floor != 0 ? c.floor : -100 * std::int64_t{c.count_factor}),
-          last_data_(2 * std::int64_t{c.data_threshold}),
           last_window_update_(2 * std::int64_t{c.window_update_threshold}) {}
 
     // Frames that are useful on their own (a request, a DATA frame, a response sent).
@@ -28,17 +27,12 @@ public:
     // RST_STREAM received, or sent because of the peer's error (not CANCEL or NO_ERROR).
     void charge_reset() noexcept { add(c_.reset_factor); }
 
-    // DATA received: useful, but small non-final frames cost (averaged over two frames).
-    // Unlike Tomcat, a stream's first DATA frame never costs: a short body sent as DATA and
-    // an empty DATA with END_STREAM (curl does that) is legitimate, on every stream.
-    void data(std::uint32_t length, bool end_stream, bool first_of_stream) noexcept {
-        useful();
-        if (end_stream) return;
-        if (first_of_stream) {
-            last_data_ = length;
-            return;
-        }
-        small(last_data_, length, c_.data_threshold);
+    // DATA received: useful when it carries octets or ends the stream, however small (gRPC
+    // sends messages of a few octets); an empty non-final frame costs data_threshold
+    // (CVE-2019-9518), padding or not. Unlike Tomcat, small non-empty frames never cost.
+    void data(std::uint32_t length, bool end_stream) noexcept {
+        if (length > 0 || end_stream) return useful();
+        add(c_.data_threshold);
     }
     // DATA we sent: each data_sent_credit_octets of it earn credit.
     void data_sent(std::uint32_t length) noexcept {
@@ -84,7 +78,6 @@ private:
     OverheadConfig c_;
     std::int64_t count_;
     std::int64_t floor_;
-    std::int64_t last_data_;
     std::int64_t last_window_update_;
     std::int64_t sent_ = 0;
 };

@@ -25,7 +25,6 @@ struct Stream {
     bool final_headers_received = false;  // a request, or a final (non-1xx) response
     bool no_response_body = false;        // client: HEAD request, or 204/304 response
     std::uint32_t held = 0;               // DATA delivered, not yet released by the application
-    bool data_received = false;           // a DATA frame arrived on this stream
 
     // Outbound message.
     bool headers_sent = false;
