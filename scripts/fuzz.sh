@@ -3,6 +3,9 @@
 #   scripts/fuzz.sh [--seconds N] [TARGET...]
 #     TARGET: frame_reader hpack_decoder hpack_roundtrip engine_server engine_client
 #             engine_oracle_server engine_oracle_client (libnghttp2 as the honest peer)
+#             engine_commands (a server and a client engine driven through their APIs, random
+#             interleavings) http1_upgrade (cleartext sniffing, HTTP/1.1 + Upgrade: h2c)
+#             static_path (h2serve's path resolver, Range, dates)
 # Builds the "fuzz" preset (clang) first when needed. New inputs found go to build/fuzz/corpus/TARGET;
 # crashes to build/fuzz/artifacts/. The seeds are read in place, never copied into the repository.
 set -euo pipefail
@@ -18,11 +21,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(frame_reader hpack_decoder hpack_roundtrip engine_server engine_client
-                                     engine_oracle_server engine_oracle_client)
+                                     engine_oracle_server engine_oracle_client engine_commands http1_upgrade
+                                     static_path)
 shared="${LIBH2_SHARED_DIR:-$(pwd)/../shared}"
 
 ensure_packages "${LIBH2_BUILD_PACKAGES[@]}" "${LIBH2_FUZZ_PACKAGES[@]}"
-if [ ! -x build/fuzz/fuzz_engine_oracle_client ]; then
+if [ ! -x build/fuzz/fuzz_static_path ]; then
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$(nproc)"
 fi
@@ -46,6 +50,18 @@ print(f"{n} HPACK seeds")
 PY
 fi
 
+# HTTP/1.1 seeds: an Upgrade: h2c request followed by HTTP/2 frames, a plain request, one with
+# a body (never switched), a request line alone.
+http1_seeds=build/fuzz/seeds/http1
+if [ ! -d "$http1_seeds" ]; then
+  mkdir -p "$http1_seeds"
+  up='GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n'
+  printf "${up}\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00" > "$http1_seeds/upgrade"
+  printf "${up}Content-Length: 3\r\n\r\nabc" > "$http1_seeds/upgrade-with-body"
+  printf 'GET /index.html?x=1 HTTP/1.1\r\nHost: a\r\n\r\n' > "$http1_seeds/get"
+  printf 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' > "$http1_seeds/preface"
+fi
+
 mkdir -p build/fuzz/artifacts
 for t in "${targets[@]}"; do
   corpus=build/fuzz/corpus/$t
@@ -53,7 +69,8 @@ for t in "${targets[@]}"; do
   case "$t" in
     frame_reader) seeds=("$shared/fuzz-seeds/nghttp2/h2spec" "$shared/fuzz-seeds/nghttp2/nghttp" "$shared/fuzz-seeds/h2o-http2") ;;
     hpack_decoder) seeds=("$hpack_seeds") ;;
-    hpack_roundtrip|engine_client|engine_oracle_server|engine_oracle_client) seeds=() ;;
+    hpack_roundtrip|engine_client|engine_oracle_server|engine_oracle_client|engine_commands|static_path) seeds=() ;;
+    http1_upgrade) seeds=("$http1_seeds") ;;
     engine_server) seeds=("$shared/fuzz-seeds/nghttp2/h2spec" "$shared/fuzz-seeds/nghttp2/nghttp") ;;
     *) echo "unknown target: $t" >&2; exit 2 ;;
   esac

@@ -11,16 +11,10 @@
 
 #include "context.hpp"
 #include "h2/runtime/server.hpp"
+#include "http1_request.hpp"
 #include "write_plan.hpp"
 
 namespace h2::runtime {
-
-// A request that asked to switch to HTTP/2: its decoded HTTP2-Settings and its fields as an
-// HTTP/2 request (pseudo-headers first).
-struct UpgradeRequest {
-    std::vector<std::uint8_t> settings;
-    FieldVector fields;
-};
 
 // Serves HTTP/1.1 requests from `buffer` (which may already hold bytes) and the socket until
 // the client closes, or asks to upgrade (returned; the 101 has been written).
@@ -28,8 +22,5 @@ struct UpgradeRequest {
 template <class Stream>
 asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& stream, boost::beast::flat_buffer& buffer,
                                                            const SessionContext& context);
-
-// RFC 4648 §5 without padding (HTTP2-Settings); nullopt when malformed.
-std::optional<std::vector<std::uint8_t>> decode_base64url(std::string_view s);
 
 }  // namespace h2::runtime

@@ -168,7 +168,7 @@ std::optional<std::pair<std::int64_t, std::int64_t>> StaticFiles::parse_range(st
     const auto first = number(h.substr(0, dash)), last = number(h.substr(dash + 1));
     if (!first && !last) return std::nullopt;
     if (!first) {  // suffix: the last N octets
-        if (*last == 0) return std::pair<std::int64_t, std::int64_t>{-1, -1};
+        if (*last == 0 || size == 0) return std::pair<std::int64_t, std::int64_t>{-1, -1};
         return std::pair{std::max<std::int64_t>(0, size - *last), size - 1};
     }
     if (last && *last < *first) return std::nullopt;

@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "context.hpp"
+#include "sniff.hpp"
 #include "write_plan.hpp"
 
 namespace h2::runtime {
@@ -21,10 +22,5 @@ enum class Protocol : std::uint8_t { h2, http1, refused };
 template <class Socket>
 boost::asio::awaitable<Protocol> accept_protocol(Socket& socket, boost::beast::flat_buffer& buffer,
                                                  std::chrono::steady_clock::time_point deadline);
-
-// Cleartext: what the first octets say (exposed for tests): the complete client preface, an
-// HTTP/1.x request line (its CRLF seen), something else, or not known yet.
-enum class Sniffed : std::uint8_t { h2, http1, refused, need_more };
-Sniffed sniff(std::string_view first_octets) noexcept;
 
 }  // namespace h2::runtime
