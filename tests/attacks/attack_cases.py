@@ -5,7 +5,6 @@ code, how many of the attacker's frames the server processed (h2serve_frames_rec
 long it took, and that the server stopped serving that connection.
 """
 import os
-import struct
 import time
 
 from h2raw import (CONTINUATION, END_HEADERS, HEADERS, INITIAL_WINDOW_SIZE, Conn, data, frame, ping,

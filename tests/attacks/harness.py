@@ -70,7 +70,7 @@ class Canary:
 class Harness:
     """One h2serve with a docroot holding `small` (13 octets), 64k.bin and 1m.bin."""
 
-    def __init__(self, h2serve, sanitized, flags=(), tls=False):
+    def __init__(self, h2serve, sanitized, flags=(), tls=False, prefix=()):
         self.sanitized = sanitized
         if sanitized:  # ASan keeps freed memory in quarantine: keep it small, or RSS means nothing
             os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=8"
@@ -79,7 +79,7 @@ class Harness:
             f.write("hello, canary")
         with open(os.path.join(self.root, "64k.bin"), "wb") as f:
             f.write(os.urandom(64 << 10))
-        self.server = Server(h2serve, self.root, "--metrics-path", "/metrics", *flags, tls=tls)
+        self.server = Server(h2serve, self.root, "--metrics-path", "/metrics", *flags, tls=tls, prefix=prefix)
         self.log = []  # what h2serve writes, read all along (a full pipe would block it)
         for pipe in (self.server.proc.stdout, self.server.proc.stderr):
             threading.Thread(target=lambda p=pipe: self.log.extend(p), daemon=True).start()
@@ -117,12 +117,14 @@ class Case:
     """What one attack needs: its function, how long the canary runs beside it, the memory it may
     add to the server, and the h2serve flags it runs with."""
 
-    def __init__(self, fn, seconds=3, rss_mib=16, flags=(), tls=False):
+    def __init__(self, fn, seconds=3, rss_mib=16, flags=(), tls=False, prefix=(), sanitizers=True):
         self.fn, self.seconds, self.rss_mib, self.flags, self.tls = fn, seconds, rss_mib, flags, tls
+        self.sanitizers = sanitizers  # False: not run under sanitizers (reported as skipped)
+        self.prefix = prefix  # a command h2serve runs under (prlimit)
 
 
 def run_case(case, h2serve, sanitized):
-    h = Harness(h2serve, sanitized, case.flags, case.tls)
+    h = Harness(h2serve, sanitized, case.flags, case.tls, case.prefix)
     try:
         base_done, base_failed, base_p99 = Canary(h.port, 2).result()
         check(base_failed == 0 and base_done > 0, "the canary failed before the attack")
@@ -142,11 +144,16 @@ def run_case(case, h2serve, sanitized):
         check(failed == 0, "the canary had %d failed requests:\n%s" % (failed, canary.out))
         check(p99 <= limit, "the canary's p99 %.1f ms is over %.0f ms" % (p99, limit))
         grown = (peak - rss0) / 1024.0
-        print("server RSS: %.1f MiB before, +%.1f MiB at the peak (bound %d MiB)" % (rss0 / 1024.0, grown, case.rss_mib))
-        check(grown <= case.rss_mib, "server RSS grew by %.1f MiB" % grown)
+        bound = case.rss_mib * (2 if sanitized else 1)  # ASan's redzones and quarantine
+        print("server RSS: %.1f MiB before, +%.1f MiB at the peak (bound %d MiB)" % (rss0 / 1024.0, grown, bound))
+        check(grown <= bound, "server RSS grew by %.1f MiB" % grown)
         deadline = time.monotonic() + 5
         while h.sockets() > sockets0 and time.monotonic() < deadline:
             time.sleep(0.1)
         check(h.sockets() <= sockets0, "open sockets: %d before, %d after" % (sockets0, h.sockets()))
+    except BaseException:
+        print("h2serve %s; the last of what it wrote:\n%s" % ("is running" if h.alive() else "has exited (status %s)"
+              % h.server.proc.returncode, "".join(h.log[-30:])))
+        raise
     finally:
         h.stop()

@@ -32,8 +32,8 @@ def make_cert(directory):
 
 
 class Server:
-    def __init__(self, h2serve, root, *extra, tls=True):
-        args = [h2serve, "--root", root, "--host", "127.0.0.1", "--port", "0", "--threads", "2", *extra]
+    def __init__(self, h2serve, root, *extra, tls=True, prefix=()):
+        args = [*prefix, h2serve, "--root", root, "--host", "127.0.0.1", "--port", "0", "--threads", "2", *extra]
         if tls:
             os.makedirs(root + ".tls", exist_ok=True)
             cert, key = make_cert(root + ".tls")
