@@ -117,7 +117,7 @@ class Case:
     """What one attack needs: its function, how long the canary runs beside it, the memory it may
     add to the server, and the h2serve flags it runs with."""
 
-    def __init__(self, fn, seconds=3, rss_mib=16, flags=(), tls=False, prefix=(), sanitizers=True):
+    def __init__(self, fn, seconds=2, rss_mib=16, flags=(), tls=False, prefix=(), sanitizers=True):
         self.fn, self.seconds, self.rss_mib, self.flags, self.tls = fn, seconds, rss_mib, flags, tls
         self.sanitizers = sanitizers  # False: not run under sanitizers (reported as skipped)
         self.prefix = prefix  # a command h2serve runs under (prlimit)
@@ -126,7 +126,7 @@ class Case:
 def run_case(case, h2serve, sanitized):
     h = Harness(h2serve, sanitized, case.flags, case.tls, case.prefix)
     try:
-        base_done, base_failed, base_p99 = Canary(h.port, 2).result()
+        base_done, base_failed, base_p99 = Canary(h.port, 1).result()
         check(base_failed == 0 and base_done > 0, "the canary failed before the attack")
         time.sleep(0.2)
         sockets0, rss0 = h.sockets(), h.rss_kib()
