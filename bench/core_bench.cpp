@@ -59,9 +59,9 @@ const Corpus& corpus() {
         for (const auto& f : std::filesystem::directory_iterator(dir)) files.push_back(f.path());
         std::sort(files.begin(), files.end());
         for (const auto& f : files) {
-            const auto story = h2::json::parse(h2::story::read_file(f.string()));
+            const auto story = h2::story::Json::parse(h2::story::read_file(f.string()));
             std::vector<Headers> lists;
-            for (const auto& cs : story.find("cases")->as_array()) lists.push_back(h2::story::case_headers(cs));
+            for (const auto& cs : story.at("cases")) lists.push_back(h2::story::case_headers(cs));
             nghttp2_hd_deflater* d = nullptr;
             nghttp2_hd_deflate_new(&d, 4096);
             h2::hpack::Encoder ours;

@@ -16,7 +16,7 @@ ensure_packages() {
 # What building and testing libh2 needs on Debian 12.
 LIBH2_BUILD_PACKAGES=(g++ make cmake pkg-config python3 ccache libgtest-dev libgmock-dev
                       libbenchmark-dev libnghttp2-dev libboost1.81-dev libssl-dev openssl clang-format
-                      libcli11-dev)
+                      libcli11-dev nlohmann-json3-dev)
 LIBH2_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 # The real peers of the interop tests.
 LIBH2_INTEROP_PACKAGES=(curl nghttp2-client nghttp2-server h2o python3-h2 nodejs)

@@ -82,7 +82,7 @@ def sec03_reset_flood_malformed_requests(h, ctx):
                      for sid in range(1, 2001, 2))
     flood(c, batch, 1)
     expect_goaway(c, ["ENHANCE_YOUR_CALM"])
-    frames_bound(h, f0, 1000, "malformed requests")
+    frames_bound(h, f0, 10, "malformed requests")
     requests_bound(h, r0, 0, ctx, "malformed requests")
 
 
@@ -96,7 +96,7 @@ def sec04_rapid_reset(h, ctx):
             break
     expect_goaway(c, ["ENHANCE_YOUR_CALM"])
     requests_bound(h, r0, 110, ctx, "rapid reset")
-    frames_bound(h, f0, 2 * 1000 + 10, "rapid reset")
+    frames_bound(h, f0, 20, "rapid reset")
 
 
 def sec05_made_you_reset(h, ctx):
@@ -145,7 +145,7 @@ def sec07_empty_data_flood(h, ctx):
     c.send(c.headers(1, request_fields("/echo", "POST"), end_stream=False))
     flood(c, data(1) * 10000, 100)
     expect_goaway(c, ["ENHANCE_YOUR_CALM"])
-    frames_bound(h, f0, 10010, "empty DATA")
+    frames_bound(h, f0, 10, "empty DATA")
 
 
 def sec08_data_dribble(h, ctx):

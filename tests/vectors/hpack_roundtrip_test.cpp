@@ -47,14 +47,14 @@ struct Inflater {
 class HpackRoundTrip : public testing::TestWithParam<std::string> {};
 
 TEST_P(HpackRoundTrip, EncodedStoryDecodesBackWithLibh2AndNghttp2) {
-    const h2::json::Value story = h2::json::parse(h2::story::read_file(GetParam()));
+    const auto story = h2::story::Json::parse(h2::story::read_file(GetParam()));
     h2::hpack::Encoder encoder;
     h2::hpack::Decoder decoder(h2::hpack::DecoderLimits{4096, 1u << 30});
     Inflater nghttp2;
     std::vector<h2::hpack::HeaderField> fields, decoded;
     std::vector<std::uint8_t> block;
     std::size_t i = 0;
-    for (const auto& c : story.find("cases")->as_array()) {
+    for (const auto& c : story.at("cases")) {
         const Headers headers = h2::story::case_headers(c);
         fields.clear();
         for (const auto& [n, v] : headers) fields.push_back({n, v, false});
@@ -75,7 +75,7 @@ TEST_P(HpackRoundTrip, EncodedStoryDecodesBackWithLibh2AndNghttp2) {
 TEST_P(HpackRoundTrip, EncodedStoryDecodesBackAfterTableSizeChanges) {
     // The peer's table size goes down and up between blocks; the encoder must signal it
     // (RFC 7541 §4.2) or nghttp2 would reject the next block.
-    const h2::json::Value story = h2::json::parse(h2::story::read_file(GetParam()));
+    const auto story = h2::story::Json::parse(h2::story::read_file(GetParam()));
     h2::hpack::Encoder encoder;
     h2::hpack::Decoder decoder(h2::hpack::DecoderLimits{4096, 1u << 30});
     Inflater nghttp2;
@@ -83,7 +83,7 @@ TEST_P(HpackRoundTrip, EncodedStoryDecodesBackAfterTableSizeChanges) {
     std::vector<h2::hpack::HeaderField> fields, decoded;
     std::vector<std::uint8_t> block;
     std::size_t i = 0;
-    for (const auto& c : story.find("cases")->as_array()) {
+    for (const auto& c : story.at("cases")) {
         if (i % 5 == 4) {
             const std::uint32_t s = sizes[(i / 5) % std::size(sizes)];
             encoder.set_peer_max_table_size(s);

@@ -12,14 +12,13 @@ using h2::test::story_files;
 class HpackStoryDecode : public testing::TestWithParam<std::string> {};
 
 TEST_P(HpackStoryDecode, DecodesEveryCaseToTheExpectedHeaders) {
-    const h2::json::Value story = h2::json::parse(h2::story::read_file(GetParam()));
-    h2::json::Value decoded = story;
-    decoded = h2::json::parse(h2::json::write(story));  // a deep copy
-    for (auto& c : decoded["cases"].as_array()) c["headers"] = h2::json::Value::array();
+    const auto story = h2::story::Json::parse(h2::story::read_file(GetParam()));
+    h2::story::Json decoded = story;  // a deep copy
+    for (auto& c : decoded["cases"]) c["headers"] = h2::story::Json::array();
     ASSERT_NO_THROW(h2::story::decode_story(decoded));
 
-    const auto& want = story.find("cases")->as_array();
-    const auto& got = decoded.find("cases")->as_array();
+    const auto& want = story.at("cases");
+    const auto& got = decoded.at("cases");
     ASSERT_EQ(want.size(), got.size());
     ASSERT_FALSE(want.empty());
     for (std::size_t i = 0; i < want.size(); ++i) {

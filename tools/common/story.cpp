@@ -17,22 +17,20 @@ int hex_digit(char c) {
     return -1;
 }
 
-const json::Value::Array& cases_of(const json::Value& story) {
-    if (story.kind() != json::Value::Kind::object) throw StoryError("the story is not a JSON object");
-    const json::Value* cases = story.find("cases");
-    if (!cases || cases->kind() != json::Value::Kind::array) {
-        throw StoryError("the story has no \"cases\" array");
-    }
-    return cases->as_array();
+void check_cases(const Json& story) {
+    if (!story.is_object()) throw StoryError("the story is not a JSON object");
+    const auto cases = story.find("cases");
+    if (cases == story.end() || !cases->is_array()) throw StoryError("the story has no \"cases\" array");
 }
 
 std::string where(std::size_t i) { return "case " + std::to_string(i) + ": "; }
 
 // A case's header_table_size, if it has one that is not null.
-bool table_size_of(const json::Value& c, std::uint32_t& size) {
-    const json::Value* v = c.find("header_table_size");
-    if (!v || v->is_null()) return false;
-    const double d = v->as_number();
+bool table_size_of(const Json& c, std::uint32_t& size) {
+    const auto v = c.find("header_table_size");
+    if (v == c.end() || v->is_null()) return false;
+    if (!v->is_number()) throw StoryError("header_table_size is not a number");
+    const double d = v->get<double>();
     if (d < 0 || d > 4294967295.0) throw StoryError("header_table_size out of range");
     size = static_cast<std::uint32_t>(d);
     return true;
@@ -63,43 +61,42 @@ std::string to_hex(const std::vector<std::uint8_t>& bytes) {
     return s;
 }
 
-std::vector<std::pair<std::string, std::string>> case_headers(const json::Value& c) {
-    const json::Value* headers = c.find("headers");
-    if (!headers || headers->kind() != json::Value::Kind::array) {
-        throw StoryError("no \"headers\" array");
-    }
+std::vector<std::pair<std::string, std::string>> case_headers(const Json& c) {
+    const auto headers = c.find("headers");
+    if (headers == c.end() || !headers->is_array()) throw StoryError("no \"headers\" array");
     std::vector<std::pair<std::string, std::string>> out;
-    for (const json::Value& h : headers->as_array()) {
-        if (h.kind() != json::Value::Kind::object || h.as_object().size() != 1) {
-            throw StoryError("a header must be an object with one member");
-        }
-        const auto& [name, value] = h.as_object().front();
-        if (value.kind() != json::Value::Kind::string) throw StoryError("a header value must be a string");
-        out.emplace_back(name, value.as_string());
+    for (const Json& h : *headers) {
+        if (!h.is_object() || h.size() != 1) throw StoryError("a header must be an object with one member");
+        const auto member = h.begin();
+        if (!member->is_string()) throw StoryError("a header value must be a string");
+        out.emplace_back(member.key(), member->get<std::string>());
     }
     return out;
 }
 
-json::Value headers_value(const std::vector<std::pair<std::string, std::string>>& headers) {
-    json::Value::Array a;
-    a.reserve(headers.size());
-    for (const auto& [n, v] : headers) a.push_back(json::Value::object({{n, json::Value::string(v)}}));
-    return json::Value::array(std::move(a));
+Json headers_value(const std::vector<std::pair<std::string, std::string>>& headers) {
+    Json a = Json::array();
+    for (const auto& [n, v] : headers) {
+        Json field = Json::object();
+        field[n] = v;
+        a.push_back(std::move(field));
+    }
+    return a;
 }
 
-void decode_story(json::Value& story) {
-    cases_of(story);
+void decode_story(Json& story) {
+    check_cases(story);
     hpack::Decoder decoder(hpack::DecoderLimits{hpack::default_table_size, 0xffffffffu});
     std::vector<hpack::HeaderField> fields;
     std::size_t i = 0;
-    for (json::Value& c : story["cases"].as_array()) {
+    for (Json& c : story["cases"]) {
         try {
-            if (c.kind() != json::Value::Kind::object) throw StoryError("not an object");
+            if (!c.is_object()) throw StoryError("not an object");
             std::uint32_t size = 0;
             if (table_size_of(c, size)) decoder.set_max_table_size(size);
-            const json::Value* wire = c.find("wire");
-            if (!wire || wire->kind() != json::Value::Kind::string) throw StoryError("no \"wire\" string");
-            const std::vector<std::uint8_t> block = from_hex(wire->as_string());
+            const auto wire = c.find("wire");
+            if (wire == c.end() || !wire->is_string()) throw StoryError("no \"wire\" string");
+            const std::vector<std::uint8_t> block = from_hex(wire->get_ref<const std::string&>());
             fields.clear();
             const hpack::DecodeResult r = decoder.decode(block, fields);
             if (!r.ok()) {
@@ -118,26 +115,26 @@ void decode_story(json::Value& story) {
     }
 }
 
-void encode_story(json::Value& story) {
-    cases_of(story);
+void encode_story(Json& story) {
+    check_cases(story);
     hpack::Encoder encoder;
     std::uint32_t table_size = hpack::default_table_size;
     std::vector<std::uint8_t> wire;
     std::vector<hpack::HeaderField> fields;
     std::size_t i = 0;
-    for (json::Value& c : story["cases"].as_array()) {
+    for (Json& c : story["cases"]) {
         try {
-            if (c.kind() != json::Value::Kind::object) throw StoryError("not an object");
+            if (!c.is_object()) throw StoryError("not an object");
             if (table_size_of(c, table_size)) encoder.set_peer_max_table_size(table_size);
             const auto headers = case_headers(c);
             fields.clear();
             for (const auto& [n, v] : headers) fields.push_back({n, v, false});
             wire.clear();
             encoder.encode(fields, wire);
-            json::Value out = json::Value::object();
-            out["seqno"] = json::Value::number(std::to_string(i));
-            out["header_table_size"] = json::Value::number(std::to_string(table_size));
-            out["wire"] = json::Value::string(to_hex(wire));
+            Json out = Json::object();
+            out["seqno"] = i;
+            out["header_table_size"] = table_size;
+            out["wire"] = to_hex(wire);
             out["headers"] = headers_value(headers);
             c = std::move(out);
         } catch (const std::exception& e) {
@@ -145,9 +142,9 @@ void encode_story(json::Value& story) {
         }
         ++i;
     }
-    story["description"] = json::Value::string(
+    story["description"] =
         "Encoded by libh2: static and dynamic table indexing, Huffman only when shorter, "
-        "never-indexed secrets, no indexing of values that rarely repeat.");
+        "never-indexed secrets, no indexing of values that rarely repeat.";
 }
 
 std::string read_file(const std::string& path) {

@@ -30,13 +30,13 @@ int main(int argc, char** argv) {
     try {
         const std::string text =
             path == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {}) : h2::story::read_file(path);
-        h2::json::Value story = h2::json::parse(text);
+        h2::story::Json story = h2::story::Json::parse(text);
         if (mode == "decode") {
             h2::story::decode_story(story);
         } else {
             h2::story::encode_story(story);
         }
-        std::cout << h2::json::write(story);
+        std::cout << story.dump(2) << '\n';
         return std::cout.good() ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "h2hpack: " << path << ": " << e.what() << '\n';

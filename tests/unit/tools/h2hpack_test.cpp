@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <fstream>
 
-#include "json.hpp"
 #include "story.hpp"
 
 namespace {
@@ -44,14 +43,14 @@ const std::string kStory = std::string(LIBH2_SHARED_DIR) + "/hpack-test-case/ngh
 TEST(H2hpackCli, DecodePrintsTheStoryWithDecodedHeaders) {
     const CliRun r = h2hpack("decode " + kStory);
     ASSERT_EQ(r.status, 0) << r.err;
-    const auto got = h2::json::parse(r.out);
-    const auto want = h2::json::parse(h2::story::read_file(kStory));
-    const auto& gc = got.find("cases")->as_array();
-    const auto& wc = want.find("cases")->as_array();
+    const auto got = h2::story::Json::parse(r.out);
+    const auto want = h2::story::Json::parse(h2::story::read_file(kStory));
+    const auto& gc = got.at("cases");
+    const auto& wc = want.at("cases");
     ASSERT_EQ(gc.size(), wc.size());
     for (std::size_t i = 0; i < gc.size(); ++i) {
         EXPECT_EQ(h2::story::case_headers(gc[i]), h2::story::case_headers(wc[i]));
-        EXPECT_EQ(gc[i].find("wire")->as_string(), wc[i].find("wire")->as_string());
+        EXPECT_EQ(gc[i].at("wire"), wc[i].at("wire"));
     }
 }
 
@@ -59,16 +58,16 @@ TEST(H2hpackCli, EncodeFillsWireAndTableSizeAndDecodesBack) {
     const std::string raw = std::string(LIBH2_SHARED_DIR) + "/hpack-test-case/raw-data/story_01.json";
     const CliRun enc = h2hpack("encode " + raw);
     ASSERT_EQ(enc.status, 0) << enc.err;
-    const auto story = h2::json::parse(enc.out);
-    const auto& cases = story.find("cases")->as_array();
+    const auto story = h2::story::Json::parse(enc.out);
+    const auto& cases = story.at("cases");
     ASSERT_FALSE(cases.empty());
-    EXPECT_EQ(cases[0].find("header_table_size")->as_string(), "4096");
-    EXPECT_FALSE(cases[0].find("wire")->as_string().empty());
+    EXPECT_EQ(cases[0].at("header_table_size"), 4096);
+    EXPECT_FALSE(cases[0].at("wire").get<std::string>().empty());
 
     const CliRun dec = h2hpack("decode -", enc.out);  // our own output, through stdin
     ASSERT_EQ(dec.status, 0) << dec.err;
-    const auto back = h2::json::parse(dec.out);
-    const auto& bc = back.find("cases")->as_array();
+    const auto back = h2::story::Json::parse(dec.out);
+    const auto& bc = back.at("cases");
     for (std::size_t i = 0; i < cases.size(); ++i) {
         EXPECT_EQ(h2::story::case_headers(bc[i]), h2::story::case_headers(cases[i]));
     }
