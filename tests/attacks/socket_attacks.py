@@ -17,6 +17,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attack_cases as a  # noqa: E402
 import attack_cases_2026 as b  # noqa: E402
+import attack_cases_more as more  # noqa: E402
 import fault_cases as fault  # noqa: E402
 import legit_cases as legit  # noqa: E402
 from harness import Case, run_case  # noqa: E402
@@ -34,8 +35,11 @@ CASES = {
     "SEC08_data_dribble": Case(a.sec08_data_dribble),
     "SEC09_never_reads_large_windows": Case(a.sec09_never_reads_large_windows, seconds=8, rss_mib=24,
                                              flags=("--write-timeout", "3")),
+    "SEC10_priority_storm": Case(more.sec10_priority_storm),
+    "SEC11_empty_header_fields": Case(more.sec11_empty_header_fields),
     "SEC12_hpack_bomb": Case(a.sec12_hpack_bomb),
     "SEC13_header_list_limits": Case(a.sec13_header_list_limits),
+    "SEC14_stream_id_rules": Case(more.sec14_stream_id_rules),
     "SEC15_silent_connection": Case(a.sec15_silent_connection, flags=HANDSHAKE),
     "SEC15_preface_drip": Case(a.sec15_preface_drip, flags=HANDSHAKE),
     "SEC15_idle_connection": Case(a.sec15_idle_connection, flags=("--idle-timeout", "2")),
@@ -44,6 +48,9 @@ CASES = {
     "SEC15_tls_half_open_handshakes": Case(b.tls_half_open_handshakes, rss_mib=32, flags=HANDSHAKE, tls=True),
     "SEC16_window_overflow_churn": Case(b.window_overflow_churn, seconds=6),
     "SEC17_settings_out_of_range": Case(b.settings_out_of_range, seconds=3),
+    "SEC18_header_validation": Case(more.sec18_header_validation),
+    "SEC19_reconnect_churn": Case(more.sec19_reconnect_churn, seconds=4),
+    "SEC20_never_reads_431s": Case(more.sec20_never_reads_431s, seconds=8, flags=("--write-timeout", "3")),
     "HPK_huffman_bad_strings": Case(b.huffman_bad_strings, seconds=3),
     "GOAWAY_frames_after_goaway": Case(b.frames_after_goaway, seconds=3),
     "BOMB_pinned_behind_closed_windows": Case(b.pinned_behind_closed_windows, seconds=10,
