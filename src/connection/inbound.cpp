@@ -282,14 +282,19 @@ void Connection::on_goaway(const frame::GoawayFrame& f) {
 
 void Connection::on_window_update(const frame::WindowUpdateFrame& f) {
     if (f.stream_id == 0) {
-        overhead_.window_update(f.increment);
         if (!send_window_.increase(f.increment)) {
             return connection_error(ErrorCode::flow_control_error, "connection window above 2^31-1");
         }
+        std::uint64_t waiting = 0;
         for (stream::Stream& s : streams_) {
+            waiting += s.buffered() + s.external_pending;
             if (s.has_output() && s.send_window.available() > 0) schedule(s);
             notify_writable(s);
         }
+        // A small increment costs only while it holds back data we have waiting (the data
+        // dribble, CVE-2019-9511), as for streams below: gRPC clients return credit for every
+        // small message they receive, with nothing of ours waiting.
+        if (waiting > f.increment) overhead_.window_update(f.increment);
         emit(WindowUpdateReceived{0, f.increment});
         return;
     }

@@ -71,6 +71,7 @@ class Conn:
         self.buf = b""
         self.frames, self.goaway, self.closed = [], None, False
         self.resets, self.statuses, self.ended, self.body_octets = {}, {}, set(), {}
+        self.blocks = {}  # stream id: every header block received on it, decoded
         self.block = {}
         self.next_id = 1
         self.auto_window, self.unacked = False, {}  # auto_window: give credit back as a client would
@@ -138,6 +139,7 @@ class Conn:
         self.block[f.stream] = self.block.get(f.stream, b"") + payload
         if f.flags & END_HEADERS:
             fields = self.decoder.decode(self.block.pop(f.stream), raw=False)
+            self.blocks.setdefault(f.stream, []).append(fields)
             for name, value in fields:
                 if name == ":status" and f.stream not in self.statuses:
                     self.statuses[f.stream] = int(value)

@@ -141,11 +141,27 @@ TEST_F(Overhead, OVH06d_SmallFinalDataFramesAreExempt) {
     EXPECT_FALSE(s.conn.is_closed());
 }
 
-TEST_F(Overhead, OVH07a_TwoTinyConnectionWindowUpdatesTrip) {
+TEST_F(Overhead, OVH07a_TwoTinyConnectionWindowUpdatesTripWhileOurDataWaits) {
+    s.auto_respond = false;
+    s.send_headers(1);
+    const hpack::HeaderField resp[] = {{":status", "200"}};
+    s.conn.submit_response(1, resp, false);
+    const std::vector<std::uint8_t> body(60000, 'x');  // twice: more than the connection window
+    s.conn.submit_data(1, body, false);
+    s.frames();
+    s.conn.submit_data(1, body, true);
+    s.frames();
     s.send_window_update(0, 1);
     EXPECT_FALSE(s.conn.is_closed());
     s.send_window_update(0, 1);
     EXPECT_EQ(outcome(), "ENHANCE_YOUR_CALM");
+}
+
+// grpcio returns credit for every small message it receives: with nothing of ours waiting,
+// tiny connection WINDOW_UPDATEs cost nothing.
+TEST_F(Overhead, OVH07c_TinyConnectionWindowUpdatesWithNothingWaitingNeverTrip) {
+    for (int k = 0; k < 1000; ++k) s.send_window_update(0, 5);
+    EXPECT_TRUE(s.alive());
 }
 
 TEST_F(Overhead, OVH08a_AnEmptyNonFinalContinuationTrips) {
