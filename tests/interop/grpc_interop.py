@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""gRPC interop: Debian's python3-grpcio calling libh2's gRPC layer (examples/grpc_echo_server)
-with generic methods and raw-byte messages, the four call kinds, an error status, deadlines,
-size limits and a long stream of small messages.
+"""gRPC interop, both ways, with Debian's python3-grpcio (generic methods, raw-byte messages):
 
-    grpc_interop.py --server PATH
+    grpc_interop.py --server PATH          grpcio's client calls examples/grpc_echo_server: the
+                                           four call kinds, an error status, deadlines, size
+                                           limits, a long stream of small messages
+    grpc_interop.py --client PATH          examples/grpc_echo_client calls a grpcio server with
+                                           the same methods (and, to compare, libh2's server)
 """
 import argparse
 import os
@@ -12,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent import futures
 
 import grpc
 
@@ -77,10 +80,60 @@ def server_side_deadline(port):
     print("server-side deadline: grpc-status 4 after %.2f s" % took)
 
 
+def grpcio_server():
+    """A grpcio server with the methods of examples/grpc_echo_server."""
+    def server_stream(request, context):
+        for i in range(int(request)):
+            yield str(i).encode()
+
+    def bidi(requests, context):
+        for m in requests:
+            yield m
+
+    def fail(request, context):
+        context.abort(grpc.StatusCode.INVALID_ARGUMENT, "bad request: 100% wrong")
+
+    def slow(request, context):
+        time.sleep(2)
+        return b"too late"
+
+    handlers = {"Unary": grpc.unary_unary_rpc_method_handler(lambda request, context: request),
+                "ServerStream": grpc.unary_stream_rpc_method_handler(server_stream),
+                "ClientStream": grpc.stream_unary_rpc_method_handler(lambda requests, context: b"".join(requests)),
+                "Bidi": grpc.stream_stream_rpc_method_handler(bidi),
+                "Fail": grpc.unary_unary_rpc_method_handler(fail),
+                "Slow": grpc.unary_unary_rpc_method_handler(slow)}
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("echo.Echo", handlers),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, port
+
+
+def run_client(client):
+    server, port = grpcio_server()
+    try:
+        r = subprocess.run([client, str(port)], capture_output=True, text=True, timeout=120)
+    finally:
+        server.stop(grace=None)
+    print(r.stdout, end="")
+    check(r.returncode == 0, "libh2's client against grpcio: exit %d %s" % (r.returncode, r.stderr))
+    print("libh2's gRPC client against a grpcio server: ok")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--server", required=True)
+    ap.add_argument("--server")
+    ap.add_argument("--client")
     args = ap.parse_args()
+    if args.client:
+        try:
+            run_client(args.client)
+        except AssertionError as e:
+            print("FAIL:", e)
+            return 1
+        print("ok")
+        return 0
     p = subprocess.Popen([args.server, "0"], stdout=subprocess.PIPE, text=True)
     try:
         m = re.search(r"listening on (\d+)", p.stdout.readline())

@@ -1,0 +1,103 @@
+#include "h2/runtime/grpc_client.hpp"
+
+#include <memory>
+
+namespace h2::runtime::grpc {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string framed(std::string_view message) {
+    std::string out(5, '\0');
+    const auto n = static_cast<std::uint32_t>(message.size());
+    out[1] = static_cast<char>(n >> 24);
+    out[2] = static_cast<char>(n >> 16);
+    out[3] = static_cast<char>(n >> 8);
+    out[4] = static_cast<char>(n);
+    out.append(message);
+    return out;
+}
+
+// The request's body: every message, each written once the server's window lets it.
+asio::awaitable<void> write_all(std::shared_ptr<const std::vector<std::string>> messages, BodyWriter& w) {
+    for (const std::string& m : *messages) {
+        const std::string octets = framed(m);
+        co_await w.write(std::string_view(octets));
+    }
+}
+
+std::string_view find(const FieldVector& fields, std::string_view name) {
+    for (const auto& [n, v] : fields) {
+        if (n == name) return v;
+    }
+    return {};
+}
+
+int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::string decode_message(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+asio::awaitable<CallResult> call(Client& client, std::string url, std::vector<std::string> requests,
+                                 std::optional<std::chrono::milliseconds> timeout, Limits limits) {
+    FieldVector fields{{"content-type", "application/grpc"}, {"te", "trailers"}};
+    if (timeout) fields.emplace_back("grpc-timeout", std::to_string(timeout->count()) + "m");
+    auto messages = std::make_shared<const std::vector<std::string>>(std::move(requests));
+    ClientBody body = ClientBody::writer([messages](BodyWriter& w) { return write_all(messages, w); });
+    ClientRequest request("POST", std::move(url), std::move(fields), std::move(body));
+    ClientResponse response = co_await client.request(std::move(request));
+    CallResult result;
+    std::string pending;
+    for (auto piece = co_await response.read(); !piece.empty(); piece = co_await response.read()) {
+        pending.append(reinterpret_cast<const char*>(piece.data()), piece.size());
+        while (pending.size() >= 5) {
+            const auto* p = reinterpret_cast<const unsigned char*>(pending.data());
+            const std::size_t n =
+                (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) | (std::size_t{p[3]} << 8) | p[4];
+            if (n > limits.max_receive_message) {
+                response.cancel();
+                result.status = Status::resource_exhausted;
+                result.message = "reply larger than " + std::to_string(limits.max_receive_message);
+                co_return result;
+            }
+            if (pending.size() < 5 + n) break;
+            result.replies.push_back(pending.substr(5, n));
+            pending.erase(0, 5 + n);
+        }
+    }
+    // Trailers, or a trailers-only response: the status is among the response's fields.
+    result.trailers = response.trailers().empty() ? response.fields : response.trailers();
+    const std::string_view status = find(result.trailers, "grpc-status");
+    if (response.status != 200 || status.empty()) {
+        result.status = response.status == 200 ? Status::internal : Status::unavailable;
+        result.message = "no grpc-status (HTTP status " + std::to_string(response.status) + ")";
+        co_return result;
+    }
+    result.status = static_cast<Status>(std::atoi(std::string(status).c_str()));
+    result.message = decode_message(find(result.trailers, "grpc-message"));
+    if (!pending.empty() && result.status == Status::ok) {
+        result.status = Status::internal;
+        result.message = "the response ended inside a message";
+    }
+    co_return result;
+}
+
+}  // namespace h2::runtime::grpc
