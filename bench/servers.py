@@ -10,7 +10,12 @@ servers; medians and min-max are reported:
     A  13-octet file, h2load -c 16 -m 32        B  same file, -c 100 -m 100
     C  16 KiB file, -c 16 -m 16                 D  10 MiB file, -c 4 -m 1
     E  13-octet file, -c 200 -m 1 -n 200000     A-TLS, D-TLS: A and D over TLS (ALPN h2)
-    F  VmRSS idle and with 1,000 idle HTTP/2 connections (per connection: the difference / 1000)
+    F  VmRSS idle and with 1,000 idle HTTP/2 connections (per connection: the difference / 1000),
+       then with 1,000 connections each holding one open stream (a 10 MiB GET behind a zero window)
+
+Floors (issue 13): for C and D, the CPU bench/floor.cpp spends pushing the same bytes through a
+loopback socket with nothing else (one write(2) of 16 KiB; one sendfile(2) of the 10 MiB file),
+printed beside h2serve's figure as "h2serve at Nx the floor".
 
 and, for A, user-space instructions per request under callgrind (warm-up 2,000 requests, zero
 the counters, 20,000 requests, dump), which is repeatable whatever else the machine does.
@@ -198,10 +203,18 @@ def run_one(server, w, duration):
     return r
 
 
-def idle_connections(port, n):
-    """n HTTP/2 connections that send the preface and SETTINGS, then stay idle."""
+# A GET of /10m.bin on stream 1 (HEADERS, END_STREAM | END_HEADERS): :method GET, :scheme http,
+# :path and :authority as literals without indexing.
+OPEN_STREAM = (bytes([0, 0, 23, 1, 5, 0, 0, 0, 1, 0x82, 0x86, 0x04, 8]) + b"/10m.bin" + bytes([0x01, 9]) + b"127.0.0.1")
+
+
+def idle_connections(port, n, open_stream=False):
+    """n HTTP/2 connections that send the preface and SETTINGS, then stay idle; with
+    open_stream, each asks for /10m.bin with a zero window (SETTINGS_INITIAL_WINDOW_SIZE 0), so
+    one stream stays open with its response held back."""
     socks = []
-    preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+    settings = bytes([0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]) if open_stream else bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+    preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + settings + (OPEN_STREAM if open_stream else b"")
     for _ in range(n):
         s = socket.create_connection(("127.0.0.1", port))
         s.sendall(preface)
@@ -232,8 +245,30 @@ def measure_memory(servers):
         for s in socks:
             s.close()
         time.sleep(0.5)
-        res[name] = {"idle_kib": idle, "per_conn_kib": (loaded - idle) / 1000.0}
+        base = rss_kib(pid)
+        socks = idle_connections(srv.port, 1000, open_stream=True)
+        with_stream = rss_kib(pid)
+        for s in socks:
+            s.close()
+        time.sleep(0.5)
+        res[name] = {"idle_kib": idle, "per_conn_kib": (loaded - idle) / 1000.0,
+                     "per_stream_conn_kib": (with_stream - base) / 1000.0}
     return res
+
+
+def floors(work, root):
+    """The CPU a minimal program spends on C's and D's bytes alone (bench/floor.cpp): one
+    write(2) of 16 KiB from memory, one sendfile(2) of the 10 MiB file, through loopback."""
+    binary = os.path.join(work, "floor")
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "floor.cpp")
+    r = subprocess.run(["g++", "-O2", "-std=c++20", "-pthread", "-o", binary, src], capture_output=True, text=True)
+    if r.returncode != 0:
+        return {}, "floor.cpp did not build: " + r.stderr[-300:]
+    out = {}
+    for name, args in (("C", ["write", str(16 << 10), "200000"]), ("D", ["sendfile", os.path.join(root, "10m.bin"), "200"])):
+        values = [float(subprocess.run([binary, *args], capture_output=True, text=True, check=True).stdout) for _ in range(3)]
+        out[name] = med(values)
+    return out, ""
 
 
 def callgrind_instructions(kind, binary, root, cert, key, workdir):
@@ -319,7 +354,11 @@ def main():
     results = {w.name: {s: [] for s in SERVERS} for w in chosen}
     errors = []
     servers = {}
+    floor = {}
     try:
+        floor, floor_error = floors(work, root)
+        if floor_error:
+            errors.append(floor_error)
         servers = {s: Server(s, a.h2serve, root, cert, key, work) for s in SERVERS}
         memory = measure_memory(servers)
         for rnd in range(a.rounds):
@@ -374,11 +413,17 @@ def main():
             if b:
                 busy.append("%s cpu0 %.0f%% cpu1 %.0f%%" % (s, med([x.get(0, 0) for x in b]), med([x.get(1, 0) for x in b])))
         lines.append("| %s | cores busy | %s | | | | |" % (w.name, "; ".join(busy)))
+        if w.name in floor and results[w.name]["h2serve"]:
+            h2serve_cpu = med([r["cpu_us"] for r in results[w.name]["h2serve"]])
+            what = "one write(2) of 16 KiB" if w.name == "C" else "one sendfile(2) of the 10 MiB file"
+            lines.append("| %s | floor: CPU us/req of %s, no HTTP/2 | %s | | | h2serve at %sx the floor | |" % (
+                w.name, what, fmt(floor[w.name], 2), fmt(h2serve_cpu / floor[w.name], 2)))
     if instr:
         ratio = lambda o: fmt(instr["h2serve"] / instr[o], 2) if instr.get("h2serve") and instr.get(o) else "-"
         lines.append("| A | instructions/req (callgrind) | %s | %s | %s | %s | %s |" % (
             fmt(instr.get("h2serve"), 0), fmt(instr.get("h2o"), 0), fmt(instr.get("nghttpd"), 0), ratio("h2o"), ratio("nghttpd")))
-    for key_, label in (("idle_kib", "F: VmRSS idle (KiB)"), ("per_conn_kib", "F: KiB per idle HTTP/2 connection")):
+    for key_, label in (("idle_kib", "F: VmRSS idle (KiB)"), ("per_conn_kib", "F: KiB per idle HTTP/2 connection"),
+                        ("per_stream_conn_kib", "F: KiB per connection with one open stream (zero window)")):
         vals = [memory[s][key_] for s in SERVERS]
         ratio = lambda i: fmt(vals[0] / vals[i], 2) if vals[i] else "-"
         lines.append("| F | %s | %s | %s | %s |" % (label, " | ".join(fmt(v, 1) for v in vals), ratio(1), ratio(2)))
