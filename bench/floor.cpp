@@ -57,8 +57,7 @@ int main(int argc, char** argv) {
         int c = socket(AF_INET, SOCK_STREAM, 0);
         if (connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::exit(1);
         std::vector<char> buf(1 << 20);
-        while (read(c, buf.data(), buf.size()) > 0) {
-        }
+        while (read(c, buf.data(), buf.size()) > 0) {}
         close(c);
     });
     pin(0);
@@ -68,7 +67,7 @@ int main(int argc, char** argv) {
     std::vector<char> data;
     if (use_sendfile) {
         fd = open(argv[2], O_RDONLY);
-        struct stat st{};
+        struct stat st {};
         if (fd < 0 || fstat(fd, &st) != 0) return 1;
         size = static_cast<std::size_t>(st.st_size);
     } else {
