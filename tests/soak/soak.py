@@ -71,6 +71,7 @@ def main():
     requests = errors = phases = 0
     attacks, attack_threads, notes = [], [], []
     next_attack = start + 60
+    samples = []  # (minute, RSS MiB) after each load phase: flat once warm, or growing?
     try:
         while time.monotonic() < end:
             name, load_args, path, tls = LOADS[phases % len(LOADS)]
@@ -83,6 +84,7 @@ def main():
             seconds = max(1, min(15, int(end - time.monotonic())))
             done, bad, note = h2load(h, load_args, path, tls, seconds)
             requests, errors, phases = requests + done, errors + bad, phases + 1
+            samples.append(((time.monotonic() - start) / 60, h.rss_kib() / 1024))
             if bad:
                 notes.append("%s: %d errors %s" % (name, bad, note))
             if not h.alive():
@@ -100,7 +102,9 @@ def main():
              "| h2serve RSS | %.1f MiB | %.1f MiB |" % (rss0 / 1024, rss1 / 1024),
              "| open sockets | %d | %d |" % (fds0[0], fds1[0]),
              "| other file descriptors (files cached per worker) | %d | %d |" % (fds0[1], fds1[1]), "",
-             "requests: %d, errors: %d" % (requests, errors), ""]
+             "requests: %d, errors: %d" % (requests, errors), "",
+             "RSS (MiB) by minute, after each load phase: " + ", ".join(
+                 "%.0f: %.1f" % m for m in samples[::max(1, len(samples) // 12)]), ""]
     lines += ["- attack %s: %s" % r for r in attacks] + ["- " + n for n in notes]
     report = "\n".join(lines)
     print(report)
