@@ -57,7 +57,7 @@ public:
 
 // grpc-timeout (e.g. "100m", "5S"): nullopt when absent or malformed.
 std::optional<std::chrono::nanoseconds> parse_timeout(std::string_view value) noexcept;
-// grpc-message is percent-encoded (RFC 3986 unreserved and printable ASCII kept as is).
+// grpc-message is percent-encoded: printable ASCII other than '%' is kept as is.
 std::string encode_message(std::string_view text);
 
 struct Limits {

@@ -1,8 +1,10 @@
 // gRPC calls on libh2's Client (h2/runtime/client.hpp): messages are bytes, as on the server
 // side (h2/runtime/grpc.hpp).
 //
-//   auto r = co_await h2::runtime::grpc::call(client, "http://127.0.0.1:50051/echo.Echo/Bidi",
-//                                             {"one", "two"}, std::chrono::seconds(5));
+//   const std::vector<std::string> messages{"one", "two"};   // named: GCC 12 miscompiles
+//   auto r = co_await h2::runtime::grpc::call(client,         // braced lists in co_await
+//                                             "http://127.0.0.1:50051/echo.Echo/Bidi", messages,
+//                                             std::chrono::seconds(5));
 //   if (r.status == grpc::Status::ok) for (auto& reply : r.replies) ...
 #pragma once
 
