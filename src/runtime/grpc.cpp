@@ -107,27 +107,32 @@ std::string encode_message(std::string_view text) {
     return out;
 }
 
+// Messages are taken from `pending_` by moving `head_`; the consumed octets are dropped once
+// per piece read, not once per message (a piece of 16 KiB can hold 3,000 empty messages).
 asio::awaitable<std::optional<std::string>> ServerCall::read() {
     for (;;) {
-        if (pending_.size() >= kPrefix) {
-            if (pending_[0] != 0) throw Error(Status::unimplemented, "compressed messages are not supported");
-            const auto* p = reinterpret_cast<const unsigned char*>(pending_.data());
+        const std::size_t available = pending_.size() - head_;
+        if (available >= kPrefix) {
+            const auto* p = reinterpret_cast<const unsigned char*>(pending_.data() + head_);
+            if (p[0] != 0) throw Error(Status::unimplemented, "compressed messages are not supported");
             const std::size_t length =
                 (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) | (std::size_t{p[3]} << 8) | std::size_t{p[4]};
             if (length > limits_.max_receive_message) {
                 throw Error(Status::resource_exhausted,
                             "message larger than " + std::to_string(limits_.max_receive_message));
             }
-            if (pending_.size() >= kPrefix + length) {
-                std::string message = pending_.substr(kPrefix, length);
-                pending_.erase(0, kPrefix + length);
+            if (available >= kPrefix + length) {
+                std::string message = pending_.substr(head_ + kPrefix, length);
+                head_ += kPrefix + length;
                 co_return message;
             }
         }
         if (ended_) {
-            if (!pending_.empty()) throw Error(Status::internal, "the request ended inside a message");
+            if (available != 0) throw Error(Status::internal, "the request ended inside a message");
             co_return std::nullopt;
         }
+        pending_.erase(0, head_);
+        head_ = 0;
         const auto piece = co_await request_.body.read();
         if (piece.empty()) ended_ = true;
         pending_.append(reinterpret_cast<const char*>(piece.data()), piece.size());

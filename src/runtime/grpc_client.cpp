@@ -66,10 +66,13 @@ asio::awaitable<CallResult> call(Client& client, std::string url, std::vector<st
     ClientResponse response = co_await client.request(std::move(request));
     CallResult result;
     std::string pending;
+    std::size_t head = 0;  // octets of `pending` before it are consumed (dropped once per piece)
     for (auto piece = co_await response.read(); !piece.empty(); piece = co_await response.read()) {
+        pending.erase(0, head);
+        head = 0;
         pending.append(reinterpret_cast<const char*>(piece.data()), piece.size());
-        while (pending.size() >= 5) {
-            const auto* p = reinterpret_cast<const unsigned char*>(pending.data());
+        while (pending.size() - head >= 5) {
+            const auto* p = reinterpret_cast<const unsigned char*>(pending.data() + head);
             const std::size_t n =
                 (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) | (std::size_t{p[3]} << 8) | p[4];
             if (n > limits.max_receive_message) {
@@ -78,11 +81,12 @@ asio::awaitable<CallResult> call(Client& client, std::string url, std::vector<st
                 result.message = "reply larger than " + std::to_string(limits.max_receive_message);
                 co_return result;
             }
-            if (pending.size() < 5 + n) break;
-            result.replies.push_back(pending.substr(5, n));
-            pending.erase(0, 5 + n);
+            if (pending.size() - head < 5 + n) break;
+            result.replies.push_back(pending.substr(head + 5, n));
+            head += 5 + n;
         }
     }
+    pending.erase(0, head);
     // Trailers, or a trailers-only response: the status is among the response's fields.
     result.trailers = response.trailers().empty() ? response.fields : response.trailers();
     const std::string_view status = find(result.trailers, "grpc-status");

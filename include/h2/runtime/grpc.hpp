@@ -85,7 +85,8 @@ private:
     ServerRequest& request_;
     ResponseWriter& response_;
     const Limits& limits_;
-    std::string pending_;  // octets read, not yet a whole message
+    std::string pending_;  // octets read; those before head_ are consumed
+    std::size_t head_ = 0;
     bool ended_ = false;
 };
 
