@@ -64,7 +64,10 @@ asio::awaitable<std::span<const std::uint8_t>> StreamHandle::read() {
         const bool signalled = co_await wait(read_signal_);
         if (!signalled) stalled(true);
     }
-    check();
+    // A body that arrived whole stays readable if the stream went away since: RFC 9113 §8.1,
+    // a response completed before the request body ends stands when the server then sends
+    // RST_STREAM(NO_ERROR).
+    if (!inbound_ended_) check();
     std::swap(inbound_, reading_);
     co_return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(reading_.data()), reading_.size());
 }

@@ -116,6 +116,39 @@ TEST(ClientRetries, ARefusedStreamIsRetriedAndEnhanceYourCalmIsNot) {
     EXPECT_GE(std::chrono::steady_clock::now() - start, 900ms);
 }
 
+// RFC 9113 §8.1: a server may answer before the request body has ended and then ask the client
+// to stop with RST_STREAM(NO_ERROR); clients MUST NOT discard the response. (grpcio's server
+// does this on server-streaming calls; seen as a flaky interop failure under ASan.)
+TEST(ClientRfc9113, AResponseCompleteBeforeTheUploadEndedSurvivesRstStreamNoError) {
+    ScriptedServer server([](Connection& conn, const ScriptedServer::Request& r) {
+        // The whole response and the reset in one write: the client sees them in one read,
+        // before its application reads the body.
+        respond(conn, r, "early answer");
+        std::string octets;
+        for (int k = 0; k < 2; ++k) {
+            for (auto out = conn.pending_output(); !out.empty(); out = conn.pending_output()) {
+                octets.append(reinterpret_cast<const char*>(out.data()), out.size());
+                conn.consume_output(out.size());
+            }
+            if (k == 0) conn.reset_stream(r.stream, ErrorCode::no_error);
+        }
+        ASSERT_EQ(::send(r.fd, octets.data(), octets.size(), MSG_NOSIGNAL), static_cast<ssize_t>(octets.size()));
+    });
+    server.answer_on_headers = true;
+    ClientThread t(prior_knowledge());
+    auto slow_body = [](runtime::BodyWriter& w) -> boost::asio::awaitable<void> {
+        co_await w.write(std::string_view("part"));
+        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, 300ms);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+        co_await w.write(std::string_view("more"));  // the stream is gone by now
+    };
+    runtime::ClientRequest request("POST", url(server.port(), "/early"));
+    request.body = runtime::ClientBody::writer(slow_body);
+    const Fetched f = t.run([&] { return fetch(t.client(), std::move(request)); });
+    EXPECT_EQ(f.status, 200);
+    EXPECT_EQ(f.body, "early answer");
+}
+
 TEST(ClientTimeouts, AServerThatNeverOpensTheWindowEndsTheUploadWithATimeout) {
     Config shut;
     shut.settings.initial_window_size = 0;

@@ -26,6 +26,7 @@ class ScriptedServer {
 public:
     struct Request {
         int connection = 0;  // 0 for the first connection
+        int fd = -1;         // its socket (a script may write octets of its own)
         StreamId stream = 0;
         std::vector<std::pair<std::string, std::string>> fields;
         std::string body;
@@ -36,8 +37,10 @@ public:
             return {};
         }
     };
-    // Called once a request has arrived whole (headers and body).
+    // Called once a request has arrived whole (headers and body), or at its headers when
+    // answer_on_headers is set (before the server thread sees the request).
     using OnRequest = std::function<void(Connection&, const Request&)>;
+    std::atomic<bool> answer_on_headers{false};
 
     explicit ScriptedServer(OnRequest on_request, Config config = {})
         : on_request_(std::move(on_request)), config_(config) {
@@ -117,10 +120,12 @@ private:
             if (const auto* h = std::get_if<HeadersReceived>(&e)) {
                 Request& r = c.requests[h->stream];
                 r.connection = c.index;
+                r.fd = c.fd;
                 r.stream = h->stream;
                 for (const auto& f : h->fields) r.fields.emplace_back(f.name, f.value);
-                if (h->end_stream) finish(c, h->stream);
+                if (h->end_stream || answer_on_headers) finish(c, h->stream);
             } else if (const auto* d = std::get_if<DataReceived>(&e)) {
+                if (answer_on_headers) continue;  // answered already
                 auto& body = c.requests[d->stream].body;
                 body.append(reinterpret_cast<const char*>(d->data.data()), d->data.size());
                 if (d->end_stream) finish(c, d->stream);
