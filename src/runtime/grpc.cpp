@@ -1,5 +1,7 @@
 #include "h2/runtime/grpc.hpp"
 
+#include "grpc_framing.hpp"
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -13,8 +15,6 @@ namespace asio = boost::asio;
 using asio::experimental::awaitable_operators::operator||;
 
 namespace {
-
-constexpr std::size_t kPrefix = 5;  // compressed flag + 4-octet length
 
 std::string status_text(Status s) { return std::to_string(static_cast<int>(s)); }
 
@@ -113,10 +113,8 @@ asio::awaitable<std::optional<std::string>> ServerCall::read() {
     for (;;) {
         const std::size_t available = pending_.size() - head_;
         if (available >= kPrefix) {
-            const auto* p = reinterpret_cast<const unsigned char*>(pending_.data() + head_);
-            if (p[0] != 0) throw Error(Status::unimplemented, "compressed messages are not supported");
-            const std::size_t length =
-                (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) | (std::size_t{p[3]} << 8) | std::size_t{p[4]};
+            if (pending_[head_] != 0) throw Error(Status::unimplemented, "compressed messages are not supported");
+            const std::size_t length = message_length(pending_.data() + head_);
             if (length > limits_.max_receive_message) {
                 throw Error(Status::resource_exhausted,
                             "message larger than " + std::to_string(limits_.max_receive_message));
@@ -148,14 +146,8 @@ asio::awaitable<void> ServerCall::write(std::string_view message) {
         FieldVector head{{"content-type", "application/grpc"}};
         co_await response_.write_head(200, std::move(head));
     }
-    std::string framed(kPrefix + message.size(), '\0');
-    const auto n = static_cast<std::uint32_t>(message.size());
-    framed[1] = static_cast<char>(n >> 24);
-    framed[2] = static_cast<char>(n >> 16);
-    framed[3] = static_cast<char>(n >> 8);
-    framed[4] = static_cast<char>(n);
-    std::memcpy(framed.data() + kPrefix, message.data(), message.size());
-    co_await response_.write(std::string_view(framed));
+    const std::string octets = framed(message);
+    co_await response_.write(std::string_view(octets));
 }
 
 asio::awaitable<void> Service::handle(ServerRequest& request, ResponseWriter& response) const {

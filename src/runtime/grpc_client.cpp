@@ -2,22 +2,13 @@
 
 #include <memory>
 
+#include "grpc_framing.hpp"
+
 namespace h2::runtime::grpc {
 
 namespace asio = boost::asio;
 
 namespace {
-
-std::string framed(std::string_view message) {
-    std::string out(5, '\0');
-    const auto n = static_cast<std::uint32_t>(message.size());
-    out[1] = static_cast<char>(n >> 24);
-    out[2] = static_cast<char>(n >> 16);
-    out[3] = static_cast<char>(n >> 8);
-    out[4] = static_cast<char>(n);
-    out.append(message);
-    return out;
-}
 
 // The request's body: every message, each written once the server's window lets it.
 asio::awaitable<void> write_all(std::shared_ptr<const std::vector<std::string>> messages, BodyWriter& w) {
@@ -71,19 +62,17 @@ asio::awaitable<CallResult> call(Client& client, std::string url, std::vector<st
         pending.erase(0, head);
         head = 0;
         pending.append(reinterpret_cast<const char*>(piece.data()), piece.size());
-        while (pending.size() - head >= 5) {
-            const auto* p = reinterpret_cast<const unsigned char*>(pending.data() + head);
-            const std::size_t n =
-                (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) | (std::size_t{p[3]} << 8) | p[4];
+        while (pending.size() - head >= kPrefix) {
+            const std::size_t n = message_length(pending.data() + head);
             if (n > limits.max_receive_message) {
                 response.cancel();
                 result.status = Status::resource_exhausted;
                 result.message = "reply larger than " + std::to_string(limits.max_receive_message);
                 co_return result;
             }
-            if (pending.size() - head < 5 + n) break;
-            result.replies.push_back(pending.substr(head + 5, n));
-            head += 5 + n;
+            if (pending.size() - head < kPrefix + n) break;
+            result.replies.push_back(pending.substr(head + kPrefix, n));
+            head += kPrefix + n;
         }
     }
     pending.erase(0, head);
