@@ -19,7 +19,7 @@ LIBH2_BUILD_PACKAGES=(g++ make cmake pkg-config python3 ccache libgtest-dev libg
                       libcli11-dev nlohmann-json3-dev)
 LIBH2_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 # The real peers of the interop tests.
-LIBH2_INTEROP_PACKAGES=(curl nghttp2-client nghttp2-server h2o python3-h2 nodejs python3-grpcio)
+LIBH2_INTEROP_PACKAGES=(curl nghttp2-client nghttp2-server h2o python3-h2 nodejs python3-grpcio chromium)
 
 # Builds benchmark target $1 (optimised preset) and runs it with 5 repetitions, writing its
 # table to $2; further arguments go to Google Benchmark.

@@ -81,6 +81,8 @@ asio::awaitable<ClientResponse> Client::Impl::request(std::shared_ptr<Impl> self
     if (self->shut) throw CancelledError("the client was shut down");
     PreparedRequest r;
     r.method = std::move(req.method);
+    r.protocol = std::move(req.protocol);
+    if (!r.protocol.empty() && r.method != "CONNECT") throw BadUrlError(":protocol needs the CONNECT method");
     // A client that asks for the same URL again (a load generator) parses it once.
     if (req.url != self->last_url_text) {
         self->last_url = Url::parse(req.url);
@@ -191,8 +193,9 @@ asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::open(Origin& o,
         co_return start_h2(std::move(socket), Connection::client(opt.engine), {});
     }
     auto h1 = std::make_shared<H1ClientConnection<tcp::socket>>(std::move(socket), shared);
-    // Upgrade: h2c rides on a body-less request (a body would have to be sent twice).
-    if (o.cleartext == Origin::Cleartext::http1 || !r.body->empty()) co_return h1;
+    // Upgrade: h2c rides on a body-less request (a body would have to be sent twice), and not
+    // on an extended CONNECT (HTTP/2 only: the HTTP/1.1 connection refuses it).
+    if (o.cleartext == Origin::Cleartext::http1 || !r.body->empty() || !r.protocol.empty()) co_return h1;
     Connection engine = Connection::client_upgrade(opt.engine);
     std::optional<H1ClientConnection<tcp::socket>::Upgrade> tried;
     try {
@@ -253,6 +256,7 @@ void Client::shutdown() {
 
 Client::Stats Client::stats() const noexcept { return impl_->shared->stats; }
 const asio::any_io_executor& Client::executor() const noexcept { return impl_->shared->executor; }
+const ClientOptions& Client::options() const noexcept { return impl_->shared->options; }
 
 // ---------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 
 struct PreparedRequest {
     std::string method;
+    std::string protocol;  // extended CONNECT's :protocol, or empty
     Url url;
     std::string authority;  // url.authority(), made once
     std::string origin;     // scheme://authority: the pool's key

@@ -34,6 +34,7 @@ H2ClientConnection<Socket>::H2ClientConnection(Socket socket, std::shared_ptr<co
                                                Connection conn, Clock::time_point handshake_deadline)
     : socket_(std::move(socket)),
       shared_(std::move(shared)),
+      settings_seen_(shared_->executor, Clock::time_point::max()),
       window_(shared_->options.engine.settings.initial_window_size) {
     const bool upgrade = conn.stream_state(1) == stream::State::half_closed_local;
     driver_.emplace(socket_, std::move(conn), *this, driver_options(shared_->options, handshake_deadline));
@@ -58,6 +59,7 @@ asio::awaitable<void> H2ClientConnection<Socket>::run(std::vector<std::uint8_t> 
     }
     if (fate_->io_error.empty()) fate_->io_error = driver_->failure();
     closed_ = going_away_ = true;
+    settings_seen_.cancel();
     changed();
     for (const auto& op : opens_) {
         op->error = SubmitError::connection_closed;
@@ -82,11 +84,20 @@ void H2ClientConnection<Socket>::shutdown() noexcept {
 template <class Socket>
 asio::awaitable<ClientResponse> H2ClientConnection<Socket>::exchange(const PreparedRequest& r) {
     if (!available()) throw NotProcessed{unusable()};
+    // (The server's SETTINGS comes within the handshake deadline, or the connection closes.)
+    while (!r.protocol.empty() && !closed_ && !driver_->connection().peer_settings_seen()) {
+        co_await settings_seen_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (!available()) throw NotProcessed{unusable()};
+    if (!r.protocol.empty() && !driver_->connection().peer_settings().enable_connect_protocol) {
+        throw UnsupportedError("the server did not send SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441)");
+    }
     RequestPayload payload = open_payload(*r.body);  // a file is opened before anything is sent
     auto op = std::make_shared<Open>(shared_->executor);
     // Views into `r` and this frame, which outlive the command.
-    op->fields.reserve(5 + r.fields.size());
+    op->fields.reserve(6 + r.fields.size());
     op->fields.push_back({":method", r.method});
+    if (!r.protocol.empty()) op->fields.push_back({":protocol", r.protocol});
     op->fields.push_back({":scheme", r.url.scheme});
     op->fields.push_back({":authority", r.authority});
     op->fields.push_back({":path", r.url.target});
@@ -138,6 +149,7 @@ asio::awaitable<ClientResponse> H2ClientConnection<Socket>::respond(std::shared_
         });
     }
     co_await stream->wait_head();
+    if (!r.protocol.empty() && stream->status >= 200 && stream->status < 300) stream->set_tunnel();
     ClientResponse res(std::make_shared<H2Response>(stream, std::move(deadline)));
     res.status = stream->status;
     res.fields = std::move(stream->fields);
@@ -179,7 +191,9 @@ void H2ClientConnection<Socket>::on_headers(const HeadersReceived& h) {
 
 template <class Socket>
 void H2ClientConnection<Socket>::on_event(const Event& e) {
-    if (const auto* g = std::get_if<GoawayReceived>(&e)) {
+    if (std::holds_alternative<SettingsReceived>(e)) {
+        settings_seen_.cancel();
+    } else if (const auto* g = std::get_if<GoawayReceived>(&e)) {
         going_away_ = true;
         fate_->goaway_received = true;
         fate_->goaway_code = g->code;

@@ -68,6 +68,9 @@ private:
     std::optional<Driver<Socket>> driver_;
     std::vector<std::shared_ptr<Open>> opens_;
     std::shared_ptr<ClientStream> upgraded_;
+    // Cancelled when the server's first SETTINGS arrives or the connection closes (an extended
+    // CONNECT needs the server's SETTINGS_ENABLE_CONNECT_PROTOCOL first).
+    boost::asio::steady_timer settings_seen_;
     bool going_away_ = false;
     bool closed_ = false;
     // Bandwidth-delay product: octets received since the BDP PING left, one PING at a time.

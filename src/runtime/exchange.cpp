@@ -71,6 +71,13 @@ asio::awaitable<void> H2Exchange::write_head(int status, std::span<const FieldVi
     return on_executor(executor(), send_head(status, FieldsRef{fields, nullptr}, end));
 }
 
+// RFC 8441 §5: a 2xx answer to the extended CONNECT opens the tunnel; DATA frames carry it.
+asio::awaitable<int> H2Exchange::open_tunnel(std::span<const FieldView> fields) {
+    co_await write_head(200, fields, false);
+    set_tunnel();
+    co_return 200;
+}
+
 asio::awaitable<void> H2Exchange::write_body(std::span<const std::uint8_t> data, bool end) {
     return on_executor(executor(), send_data(data, end));
 }

@@ -41,8 +41,10 @@ public:
     asio::awaitable<void> write_body(std::span<const std::uint8_t> data, bool end) override;
     asio::awaitable<void> write_file(FileRange file) override;
     asio::awaitable<void> write_trailers(const FieldVector& trailers) override;
+    asio::awaitable<int> open_tunnel(std::span<const FieldView> fields) override;
     bool gone() const noexcept override { return StreamHandle::gone(); }
     void abort() noexcept override { reset(ErrorCode::internal_error); }
+    void give_up() noexcept override { reset(ErrorCode::cancel); }
 
 private:
     asio::awaitable<std::span<const std::uint8_t>> read_with_trailers();

@@ -57,6 +57,15 @@ asio::awaitable<void> ResponseWriter::write_head(int status, std::span<const Fie
     state_ = end ? State::finished : State::body;
 }
 
+asio::awaitable<void> ResponseWriter::open_tunnel(std::span<const FieldView> fields) {
+    expect_open("open_tunnel");
+    if (state_ != State::idle) throw std::logic_error("open_tunnel after write_head");
+    if (head_request_) throw std::logic_error("open_tunnel for a HEAD request");
+    status_ = co_await io_->open_tunnel(fields);
+    state_ = State::body;
+    tunnel_ = true;
+}
+
 asio::awaitable<void> ResponseWriter::write(std::span<const std::uint8_t> data) {
     expect_open("write");
     if (state_ == State::idle) co_await write_head(200, std::span<const FieldView>{});

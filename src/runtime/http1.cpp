@@ -98,9 +98,10 @@ asio::awaitable<void> write_file_octets(Stream& socket, asio::steady_timer& time
 template <class Stream>
 class H1Exchange final : public ExchangeIo {
 public:
-    H1Exchange(Stream& socket, asio::steady_timer& timer, std::chrono::seconds write_limit, std::string body, bool head,
-               bool keep_alive, unsigned version)
+    H1Exchange(Stream& socket, beast::flat_buffer& buffer, asio::steady_timer& timer, std::chrono::seconds write_limit,
+               std::string body, bool head, bool keep_alive, unsigned version)
         : socket_(socket),
+          buffer_(buffer),
           timer_(timer),
           limit_(write_limit),
           body_(std::move(body)),
@@ -115,9 +116,47 @@ public:
         return on_executor(socket_.get_executor(), do_read_body());
     }
     asio::awaitable<std::span<const std::uint8_t>> do_read_body() {
+        if (tunnel_) co_return co_await read_tunnel();
         if (given_ || body_.empty()) co_return std::span<const std::uint8_t>{};
         given_ = true;
         co_return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(body_.data()), body_.size());
+    }
+
+    // After the 101, the connection's octets both ways: first those the parser read ahead
+    // (still in the buffer), then the socket's as they come (no time limit: the protocol
+    // inside keeps its own). The end of the peer's octets is the end of the "body".
+    asio::awaitable<std::span<const std::uint8_t>> read_tunnel() {
+        buffer_.consume(tunnel_given_);
+        tunnel_given_ = 0;
+        if (buffer_.size() == 0) {
+            const auto [ec, n] =
+                co_await socket_.async_read_some(buffer_.prepare(kTunnelRead), asio::as_tuple(asio::use_awaitable));
+            if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
+                co_return std::span<const std::uint8_t>{};
+            if (ec) {
+                failed_ = broken_ = true;
+                throw boost::system::system_error(ec, "tunnel read");
+            }
+            buffer_.commit(n);
+        }
+        tunnel_given_ = buffer_.size();
+        co_return std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(buffer_.data().data()), tunnel_given_);
+    }
+
+    asio::awaitable<int> open_tunnel(std::span<const FieldView> fields) override {
+        return on_executor(socket_.get_executor(), do_open_tunnel(fields));
+    }
+    // RFC 9110 §7.8: 101 Switching Protocols, with the fields the application gives (Upgrade,
+    // Connection, the protocol's own); the connection is the tunnel's from then on.
+    asio::awaitable<int> do_open_tunnel(std::span<const FieldView> fields) {
+        if (!upgrade_) throw std::logic_error("open_tunnel: the HTTP/1.1 request asked for no upgrade");
+        std::string out = "HTTP/1.1 101 Switching Protocols\r\n";
+        for (const auto& [name, value] : fields) out.append(name).append(": ").append(value).append("\r\n");
+        out += "\r\n";
+        keep_alive_ = false;
+        tunnel_ = true;
+        co_await send(asio::buffer(out));
+        co_return 101;
     }
 
     asio::awaitable<void> write_head(int status, std::span<const FieldView> fields, bool end) override {
@@ -157,6 +196,7 @@ public:
         if (head_) co_return;
         if (!chunked_) {
             if (!data.empty()) co_await send(asio::buffer(data.data(), data.size()));
+            if (end && tunnel_) shutdown_send();
             co_return;
         }
         if (!data.empty()) {
@@ -197,10 +237,31 @@ public:
     }
 
     bool gone() const noexcept override { return failed_; }
-    void abort() noexcept override { broken_ = true; }
+    void abort() noexcept override {
+        broken_ = true;
+        if (tunnel_) give_up();
+    }
+    // The connection is given up: pending reads and writes fail at once.
+    void give_up() noexcept override {
+        failed_ = broken_ = true;
+        boost::system::error_code ignored;
+        socket_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        socket_.lowest_layer().cancel(ignored);
+    }
+    void set_upgrade(bool requested) noexcept { upgrade_ = requested; }
 
 private:
+    static constexpr std::size_t kTunnelRead = 16 * 1024;
     static constexpr std::string_view kCrlf = "\r\n";
+
+    // The end of our direction of a tunnel: FIN on cleartext (on TLS the connection's close,
+    // once the handler returns, ends both).
+    void shutdown_send() noexcept {
+        if constexpr (std::is_same_v<Stream, asio::ip::tcp::socket>) {
+            boost::system::error_code ignored;
+            socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        }
+    }
     static constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
     static std::string chunk_size(std::uint64_t n) {
@@ -221,6 +282,7 @@ private:
     }
 
     Stream& socket_;
+    beast::flat_buffer& buffer_;
     asio::steady_timer& timer_;
     std::chrono::seconds limit_;
     std::string body_;
@@ -231,6 +293,9 @@ private:
     bool chunked_ = false;
     bool broken_ = false;
     bool failed_ = false;
+    bool upgrade_ = false;
+    bool tunnel_ = false;
+    std::size_t tunnel_given_ = 0;
 };
 
 }  // namespace
@@ -289,9 +354,11 @@ asio::awaitable<std::optional<UpgradeRequest>> serve_http1(Stream& socket, beast
         const std::string peer = peer_error ? std::string() : remote.address().to_string();
         const bool head = req.method() == http::verb::head;
         auto& message = parser.get();
-        H1Exchange<Stream> exchange(socket, timer, write_limit, std::move(message.body()), head, message.keep_alive(),
-                                    message.version());
+        H1Exchange<Stream> exchange(socket, buffer, timer, write_limit, std::move(message.body()), head,
+                                    message.keep_alive(), message.version());
+        exchange.set_upgrade(message.version() == 11 && message.count(http::field::upgrade) > 0);
         ServerRequest request(exchange);
+        request.version = static_cast<int>(message.version());
         request.method = std::string(message.method_string());
         request.scheme = tls ? "https" : "http";
         request.path = std::string(message.target());

@@ -196,6 +196,7 @@ void ServerSession<Socket>::start_exchange(const HeadersReceived& h) {
         else if (f.name == ":scheme") request.scheme = f.value;
         else if (f.name == ":authority") request.authority = f.value;
         else if (f.name == ":path") request.path = f.value;
+        else if (f.name == ":protocol") request.protocol = f.value;
         else if (!f.name.empty() && f.name[0] != ':') request.fields.emplace_back(f.name, f.value);
     }
     request.peer = peer_;

@@ -42,8 +42,12 @@ void StreamHandle::moved(std::size_t n) noexcept {
     moved_ = 0;
 }
 
-asio::awaitable<bool> StreamHandle::wait(asio::steady_timer& signal) {
-    signal.expires_at(stall_since_ + stall_timeout_);
+asio::awaitable<bool> StreamHandle::wait(asio::steady_timer& signal, bool limited) {
+    if (limited) {
+        signal.expires_at(stall_since_ + stall_timeout_);
+    } else {
+        signal.expires_at(std::chrono::steady_clock::time_point::max());
+    }
     const auto [ec] = co_await signal.async_wait(asio::as_tuple(asio::use_awaitable));
     co_return ec == asio::error::operation_aborted;  // signalled; else the stall timeout passed
 }
@@ -57,11 +61,11 @@ void StreamHandle::release_read() noexcept {
 
 asio::awaitable<std::span<const std::uint8_t>> StreamHandle::read() {
     release_read();
-    begin_wait();
+    if (!tunnel_) begin_wait();  // (a tunnel's writes own the stall clock)
     while (inbound_.empty() && !inbound_ended_) {
         check();
         // SECURITY-PLAN SEC-15g: a body that does not come is not waited for forever.
-        const bool signalled = co_await wait(read_signal_);
+        const bool signalled = co_await wait(read_signal_, !tunnel_);
         if (!signalled) stalled(true);
     }
     // A body that arrived whole stays readable if the stream went away since: RFC 9113 §8.1,
@@ -169,7 +173,7 @@ void StreamHandle::on_data(std::span<const std::uint8_t> data, bool end_stream) 
     } else {
         inbound_.append(reinterpret_cast<const char*>(data.data()), data.size());
     }
-    moved(data.size());
+    if (!tunnel_) moved(data.size());  // (a tunnel's clock is its writer's: octets out count)
     read_signal_.cancel();
 }
 

@@ -101,6 +101,9 @@ public:
     void reset(ErrorCode code) noexcept;
     // The user is done with the inbound body: unread octets are given back, later ones too.
     void discard_inbound() noexcept;
+    // The stream became a tunnel (extended CONNECT): a read may wait for the peer as long as
+    // it likes (the protocol inside has its own keepalive); writes keep their stall limit.
+    void set_tunnel() noexcept { tunnel_ = true; }
     bool gone() const noexcept { return gone_; }
     const Ending& ending() const noexcept { return ending_; }
     bool inbound_ended() const noexcept { return inbound_ended_; }
@@ -132,8 +135,9 @@ public:
 protected:
     // Throws when the stream is gone.
     void check() const;
-    // Until signalled; false after the stall timeout (the stream is then reset).
-    boost::asio::awaitable<bool> wait(boost::asio::steady_timer& signal);
+    // Until signalled; false after the stall timeout (the stream is then reset), which does
+    // not apply when `limited` is false.
+    boost::asio::awaitable<bool> wait(boost::asio::steady_timer& signal, bool limited = true);
     // A wait saw no progress for the stall timeout: RST_STREAM(CANCEL), remembered as stalled.
     void stalled(bool reading) noexcept;
     // A blocking operation starts its stall clock; `n` octets moved count towards progress.
@@ -165,6 +169,7 @@ private:
     std::chrono::steady_clock::time_point stall_since_{};
     std::size_t moved_ = 0;
     bool stalled_reading_ = false;
+    bool tunnel_ = false;
 };
 
 }  // namespace h2::runtime

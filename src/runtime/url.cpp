@@ -97,6 +97,8 @@ std::string_view to_string(ClientErrorKind k) noexcept {
             return "timeout";
         case ClientErrorKind::cancelled:
             return "cancelled";
+        case ClientErrorKind::unsupported:
+            return "unsupported";
     }
     return "?";
 }

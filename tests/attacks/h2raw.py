@@ -79,11 +79,12 @@ class Conn:
             self.send(PREFACE + settings(*peer_settings))
 
     def send(self, octets):
-        """Writes everything; False when the server has closed or reset the connection."""
+        """Writes everything; False when the server has closed or reset the connection, or
+        takes nothing within the socket's timeout (a server that stopped reading)."""
         try:
             self.sock.sendall(octets)
             return True
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
             return False
 
     def headers(self, stream, fields, end_stream=True, end_headers=True, huffman=True):

@@ -98,6 +98,7 @@ int exit_status(const rt::ClientError& e) {
         case rt::ClientErrorKind::goaway:
             return protocol;
         case rt::ClientErrorKind::cancelled:
+        case rt::ClientErrorKind::unsupported:
             return failure;
     }
     return failure;

@@ -1,5 +1,6 @@
 // h2serve: a static file server over HTTP/2 (prior knowledge or Upgrade: h2c) and HTTP/1.1 on
-// the same port, plus POST /echo for upload and trailer tests.
+// the same port, plus POST /echo for upload and trailer tests and a WebSocket echo at /ws/echo
+// (HTTP/2 extended CONNECT and HTTP/1.1 Upgrade).
 //
 // `h2serve --help` lists the options (tools/h2serve/options.cpp). A bad argument, a missing
 // root or a port in use gives a one-line error and exit status 2.
@@ -9,7 +10,9 @@
 #include "h2/runtime/handler.hpp"
 #include "h2/runtime/server.hpp"
 #include "h2/runtime/static_files.hpp"
+#include "h2/runtime/websocket.hpp"
 #include "options.hpp"
+#include "ws_echo.hpp"
 
 namespace {
 
@@ -108,12 +111,17 @@ int main(int argc, char** argv) {
     ServerOptions& options = c.options;
     const std::string& root = c.root;
     const bool echo_enabled = c.echo;
+    // SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441): WebSockets over HTTP/2 reach /ws/echo.
+    options.engine.settings.enable_connect_protocol = echo_enabled;
+    const std::size_t ws_max_message = c.ws_max_message;
     try {
         const StaticFiles files(root);
         const std::size_t limit = options.max_request_body;
         AsyncHandler handler(
             [&](ServerRequest& req, ResponseWriter& res) -> boost::asio::awaitable<void> {
                 if (echo_enabled && req.path == "/echo" && req.method == "POST") return echo(req, res, limit);
+                if (echo_enabled && req.path == "/ws/echo" && is_websocket_request(req))
+                    return websocket_echo(req, res, ws_max_message);
                 return serve_file(files, req, res);
             },
             [&](const RequestHead& req, QuickResponse& res) { return quick_file(files, req, res); });

@@ -48,7 +48,10 @@ int parse(int argc, char** argv, Command& c) {
     app.add_option("--keepalive", keepalive, "a PING every SECONDS (0: none); unanswered, the connection closes")
         ->check(CLI::Range(0u, 86400u));
     bool no_echo = false;
-    app.add_flag("--no-echo", no_echo, "no POST /echo");
+    app.add_flag("--no-echo", no_echo, "no POST /echo and no WebSocket echo at /ws/echo");
+    app.add_option("--ws-max-message", c.ws_max_message, "the WebSocket echo's longest message (octets)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+        ->capture_default_str();
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

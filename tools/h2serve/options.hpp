@@ -8,7 +8,8 @@
 struct Command {
     h2::runtime::ServerOptions options;
     std::string root;
-    bool echo = true;
+    bool echo = true;                        // POST /echo and the WebSocket echo at /ws/echo
+    std::size_t ws_max_message = 16u << 20;  // the WebSocket echo's message size limit
 };
 
 // Parses argv; on --help/--version prints and returns 0, on a bad option prints one line naming

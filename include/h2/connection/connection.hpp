@@ -249,6 +249,8 @@ public:
     // received and no stream left.
     bool should_close() const noexcept;
     const Settings& peer_settings() const noexcept { return peer_; }
+    // The peer's first SETTINGS has arrived (before it, peer_settings() holds the defaults).
+    bool peer_settings_seen() const noexcept { return peer_settings_seen_; }
     const ConnectionCounters& counters() const noexcept { return counters_; }
     std::int64_t overhead_count() const noexcept { return overhead_.count(); }
     std::size_t open_streams() const noexcept { return streams_.size(); }

@@ -137,6 +137,11 @@ struct ClientRequest {
     std::string url;
     FieldVector fields;  // regular fields; :authority (Host) comes from the URL
     ClientBody body;
+    // Extended CONNECT (RFC 8441): with method CONNECT, the :protocol (e.g. "websocket"). Only
+    // over HTTP/2 to a server that sent SETTINGS_ENABLE_CONNECT_PROTOCOL (http:// needs
+    // prior_knowledge); otherwise UnsupportedError, with nothing sent. A 2xx answer opens a
+    // tunnel: its body is read without read_timeout (the protocol inside keeps its own).
+    std::string protocol;
 };
 
 struct InformationalResponse {
@@ -207,6 +212,7 @@ public:
     };
     Stats stats() const noexcept;
     const boost::asio::any_io_executor& executor() const noexcept;
+    const ClientOptions& options() const noexcept;
 
 private:
     struct Impl;

@@ -19,6 +19,7 @@ enum class ClientErrorKind : std::uint8_t {
     goaway,        // the server's GOAWAY left the request unprocessed and it could not be retried
     timeout,       // connect, handshake, the whole request, or read progress took too long
     cancelled,     // the application cancelled the request
+    unsupported,   // the server does not offer what the request needs (extended CONNECT)
 };
 
 std::string_view to_string(ClientErrorKind k) noexcept;
@@ -63,6 +64,11 @@ struct TimeoutError : ClientError {
 };
 struct CancelledError : ClientError {
     explicit CancelledError(const std::string& what) : ClientError(ClientErrorKind::cancelled, what) {}
+};
+// Nothing was sent: the connection cannot carry the request (an extended CONNECT on HTTP/1.1,
+// or to a server that did not send SETTINGS_ENABLE_CONNECT_PROTOCOL).
+struct UnsupportedError : ClientError {
+    explicit UnsupportedError(const std::string& what) : ClientError(ClientErrorKind::unsupported, what) {}
 };
 
 }  // namespace h2::runtime

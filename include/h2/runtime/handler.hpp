@@ -53,10 +53,17 @@ public:
     virtual boost::asio::awaitable<void> write_file(FileRange file) = 0;
     // Ends the response with trailers (HTTP/1.1 without chunking: they are dropped).
     virtual boost::asio::awaitable<void> write_trailers(const FieldVector& trailers) = 0;
+    // Accepts a tunnel (extended CONNECT: 200 on HTTP/2; Upgrade: 101 on HTTP/1.1) with these
+    // fields and returns the status sent. Afterwards write_body and read_body carry the
+    // tunnel's octets both ways, and a read waits for the peer without a stall limit.
+    virtual boost::asio::awaitable<int> open_tunnel(std::span<const FieldView> fields) = 0;
     // The exchange can no longer be answered (stream reset, connection gone).
     virtual bool gone() const noexcept = 0;
     // Ends a started response abnormally: RST_STREAM(INTERNAL_ERROR), or closing HTTP/1.1.
     virtual void abort() noexcept = 0;
+    // The user gave up (an operation was cancelled): RST_STREAM(CANCEL), or closing HTTP/1.1.
+    // Pending and later reads and writes fail.
+    virtual void give_up() noexcept { abort(); }
 };
 
 class RequestBody {
@@ -78,6 +85,8 @@ struct ServerRequest {
     explicit ServerRequest(ExchangeIo& io) noexcept : body(io) {}
 
     std::string method, scheme, authority, path;
+    std::string protocol;  // HTTP/2 extended CONNECT's :protocol (RFC 8441), e.g. "websocket"
+    int version = 20;      // 20: HTTP/2; 11, 10: HTTP/1.1, HTTP/1.0
     FieldVector fields;    // regular fields, names in lower case, in order
     FieldVector trailers;  // the request's trailers, once body.read() has returned empty
     std::string peer;      // the client's address
@@ -115,6 +124,17 @@ public:
     // write_head + write + finish, with a content-length field when `fields` has none (except
     // for 204 and 304).
     boost::asio::awaitable<void> respond(int status, FieldVector fields, std::string_view body);
+    // Accepts a tunnel instead of answering: an extended CONNECT gets 200 (HTTP/2), an
+    // Upgrade request 101 Switching Protocols with `fields` (HTTP/1.1; they name the protocol).
+    // Then write() and the request body's read() carry the tunnel's octets, finish() ends our
+    // direction (END_STREAM; on HTTP/1.1 the connection closes once the handler returns), and
+    // a read waits for the peer as long as it takes. StreamSocket (h2/runtime/stream_socket.hpp)
+    // makes an Asio stream of it; accept_websocket (h2/runtime/websocket.hpp) does all of it.
+    boost::asio::awaitable<void> open_tunnel(std::span<const FieldView> fields = {});
+    bool tunnel() const noexcept { return tunnel_; }
+    // Gives the exchange up: RST_STREAM(CANCEL) (HTTP/1.1: the connection is shut). Pending
+    // and later reads and writes of the exchange fail.
+    void cancel() noexcept { io_->give_up(); }
 
     bool head_sent() const noexcept { return state_ != State::idle; }
     bool finished() const noexcept { return state_ == State::finished; }
@@ -128,6 +148,7 @@ private:
     ExchangeIo* io_;
     bool head_request_;
     State state_ = State::idle;
+    bool tunnel_ = false;
     int status_ = 0;
     std::uint64_t octets_ = 0;
 };
