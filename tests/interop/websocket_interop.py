@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """WebSockets against h2serve's echo at /ws/echo: over HTTP/2 (RFC 8441 extended CONNECT, with
-a raw HTTP/2 client: tests/attacks/h2raw.py), over HTTP/1.1 (RFC 6455 Upgrade, raw socket), and
-from headless Chromium over TLS. One case per invocation:
+a raw HTTP/2 client: tests/attacks/h2raw.py), over HTTP/1.1 (RFC 6455 Upgrade, raw socket),
+from headless Chromium over TLS; and libh2's client (examples/websocket_client) against h2serve
+and against Node's http2 with enableConnectProtocol. One case per invocation:
 
-    websocket_interop.py --h2serve PATH [--chromium PATH] CASE
+    websocket_interop.py --h2serve PATH [--chromium PATH] [--client PATH] CASE
 
 Each case starts its own h2serve and ends it (and anything else it started) by PID. Exit 0 =
 pass, 77 = the case cannot run here (no Chromium).
@@ -23,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "attacks"))
 import h2raw  # noqa: E402
 import wsframe  # noqa: E402
-from interop import Server, check, make_root  # noqa: E402
+from interop import Server, check, make_cert, make_root  # noqa: E402
 
 ENABLE_CONNECT_PROTOCOL = 0x8
 
@@ -316,6 +317,60 @@ def case_chromium_wss_over_h2(s, chromium, access_log):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+# --- libh2's client (examples/websocket_client) -------------------------------------------
+
+def run_client(client, *args):
+    r = subprocess.run([client, *args], capture_output=True, text=True, timeout=60, check=False)
+    check(r.returncode == 0, "websocket_client failed (%d): %s" % (r.returncode, r.stderr))
+    return r.stdout
+
+
+def expect_echoes(out, protocol):
+    check(out.startswith("connected over %s\n" % protocol), "not over %s: %r" % (protocol, out))
+    check("\nhello, peer\n" in out, "no text echo: %r" % out)
+    check("binary 1000000 octets intact" in out, "the 1 MB message: %r" % out)
+    check(out.endswith("closed: 1000\n"), "no clean close: %r" % out)
+
+
+def case_client_against_node(client, root):
+    """Node's http2 with enableConnectProtocol over TLS: the client's WebSocket is an extended CONNECT."""
+    cert, key = make_cert(root)
+    proc = subprocess.Popen(["node", os.path.join(HERE, "node_ws_server.js"), "0", cert, key],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        if not line.startswith("listening "):  # (its stderr is read only then: it ends with node)
+            proc.kill()
+            check(False, "node did not start: %r %s" % (line, proc.stderr.read()))
+        port = int(line.split()[1])
+        expect_echoes(run_client(client, "--ca", cert, "wss://127.0.0.1:%d/ws" % port, "hello, peer", "@1000000"),
+                      "HTTP/2")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def case_client_against_h2serve(client, h2serve, root):
+    """h2serve over TLS (HTTP/2) and h2c with prior knowledge; ws:// without it is HTTP/1.1."""
+    log = root + ".access.log"
+    s = Server(h2serve, root, "--access-log", log, tls=True)
+    try:
+        cert = os.path.join(root + ".tls", "cert.pem")
+        port = s.tls_url.rsplit(":", 1)[1]
+        expect_echoes(run_client(client, "--ca", cert, "wss://127.0.0.1:%s/ws/echo" % port, "hello, peer",
+                                 "@1000000"), "HTTP/2")
+        expect_echoes(run_client(client, "--prior-knowledge", "ws://127.0.0.1:%d/ws/echo" % s.port, "hello, peer",
+                                 "@1000000"), "HTTP/2")
+        expect_echoes(run_client(client, "ws://127.0.0.1:%d/ws/echo" % s.port, "hello, peer", "@1000000"),
+                      "HTTP/1.1")
+    finally:
+        s.stop()
+    with open(log) as f:
+        lines = f.read().splitlines()
+    check(sum('"CONNECT /ws/echo HTTP/2" 200' in line for line in lines) == 2, "access log: %r" % lines)
+    check(sum('"GET /ws/echo HTTP/1.1" 101' in line for line in lines) == 1, "access log: %r" % lines)
+
+
 CASES = {
     "h2c_echo": (case_h2c_echo, ()),
     "h2c_many_sockets_on_one_connection": (case_h2c_many_sockets_on_one_connection, ()),
@@ -332,10 +387,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--h2serve", required=True)
     ap.add_argument("--chromium", default="chromium")
+    ap.add_argument("--client", help="examples/websocket_client, for the client_* cases")
     ap.add_argument("case")
     a = ap.parse_args()
     root = make_root()
-    if a.case == "chromium_wss_over_h2":
+    if a.case == "client_against_node":
+        case_client_against_node(a.client, root)
+    elif a.case == "client_against_h2serve":
+        case_client_against_h2serve(a.client, a.h2serve, root)
+    elif a.case == "chromium_wss_over_h2":
         chromium = shutil.which(a.chromium)
         if not chromium:
             print("SKIP: no chromium")
