@@ -200,6 +200,22 @@ def case_h2c_reset_mid_socket(s):
     check(c.goaway is None, "GOAWAY after a reset WebSocket")
 
 
+def case_h2c_silent_socket_is_pinged_then_reset(s):
+    # --ws-idle-timeout 2: Beast pings after 1 s of silence; a peer that never answers (nor
+    # sends anything) has its stream reset at 2 s, and the connection keeps serving.
+    c = h2_conn(s.port)
+    ws = H2WebSocket(c)
+    check(ws.status == 200, "status %r" % ws.status)
+    started = time.monotonic()
+    got = ws.message(seconds=5)
+    check(got is not None and got[0] == wsframe.PING, "no ping on a silent WebSocket: %r" % (got,))
+    check(c.read_for(5, until=lambda c: ws.sid in c.resets), "a silent WebSocket was kept")
+    took = time.monotonic() - started
+    check(c.resets[ws.sid] == "CANCEL" and 1.5 < took < 4, "reset %s after %.1f s" % (c.resets[ws.sid], took))
+    check(c.get("/index.html") == 200, "the connection did not survive")
+    check(c.goaway is None, "GOAWAY: %r" % (c.goaway,))
+
+
 # --- HTTP/1.1 -------------------------------------------------------------------------------
 
 def h1_handshake(port, version="13"):
@@ -378,6 +394,7 @@ CASES = {
     "h2c_bad_version_is_426": (case_h2c_bad_version_is_426, ()),
     "h2c_not_advertised_is_protocol_error": (case_h2c_not_advertised_is_protocol_error, ("--no-echo",)),
     "h2c_reset_mid_socket": (case_h2c_reset_mid_socket, ()),
+    "h2c_silent_socket_is_pinged_then_reset": (case_h2c_silent_socket_is_pinged_then_reset, ("--ws-idle-timeout", "2")),
     "h1_echo": (case_h1_echo, ()),
     "h1_bad_version_is_426": (case_h1_bad_version_is_426, ()),
 }

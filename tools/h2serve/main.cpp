@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
     // SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441): WebSockets over HTTP/2 reach /ws/echo.
     options.engine.settings.enable_connect_protocol = echo_enabled;
     const std::size_t ws_max_message = c.ws_max_message;
+    const std::chrono::seconds ws_idle(c.ws_idle_timeout);
     try {
         const StaticFiles files(root);
         const std::size_t limit = options.max_request_body;
@@ -121,7 +122,7 @@ int main(int argc, char** argv) {
             [&](ServerRequest& req, ResponseWriter& res) -> boost::asio::awaitable<void> {
                 if (echo_enabled && req.path == "/echo" && req.method == "POST") return echo(req, res, limit);
                 if (echo_enabled && req.path == "/ws/echo" && is_websocket_request(req))
-                    return websocket_echo(req, res, ws_max_message);
+                    return websocket_echo(req, res, ws_max_message, ws_idle);
                 return serve_file(files, req, res);
             },
             [&](const RequestHead& req, QuickResponse& res) { return quick_file(files, req, res); });

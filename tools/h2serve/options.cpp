@@ -52,6 +52,10 @@ int parse(int argc, char** argv, Command& c) {
     app.add_option("--ws-max-message", c.ws_max_message, "the WebSocket echo's longest message (octets)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
         ->capture_default_str();
+    app.add_option("--ws-idle-timeout", c.ws_idle_timeout,
+                   "seconds a WebSocket may stay silent: a ping at half of it, closed (reset) at all of it")
+        ->check(CLI::Range(1u, 86400u))
+        ->capture_default_str();
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

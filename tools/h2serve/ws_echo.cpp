@@ -7,9 +7,10 @@
 #include "h2/runtime/websocket.hpp"
 
 boost::asio::awaitable<void> websocket_echo(h2::runtime::ServerRequest& req, h2::runtime::ResponseWriter& res,
-                                            std::size_t max_message) {
+                                            std::size_t max_message, std::chrono::seconds idle_timeout) {
     h2::runtime::WebSocketOptions options;
     options.max_message = max_message;
+    options.idle_timeout = idle_timeout;
     auto ws = co_await h2::runtime::accept_websocket(req, res, options);
     if (!ws) co_return;  // refused: answered
     constexpr auto as_tuple = boost::asio::as_tuple(boost::asio::use_awaitable);

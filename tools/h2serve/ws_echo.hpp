@@ -3,6 +3,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 
 #include "h2/runtime/handler.hpp"
@@ -10,4 +11,4 @@
 // Each text or binary message back as it came; pings are answered and the close handshake is
 // completed by Beast; a message over `max_message` octets closes with 1009.
 boost::asio::awaitable<void> websocket_echo(h2::runtime::ServerRequest& req, h2::runtime::ResponseWriter& res,
-                                            std::size_t max_message);
+                                            std::size_t max_message, std::chrono::seconds idle_timeout);
