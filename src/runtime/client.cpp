@@ -82,6 +82,7 @@ asio::awaitable<ClientResponse> Client::Impl::request(std::shared_ptr<Impl> self
     PreparedRequest r;
     r.method = std::move(req.method);
     r.protocol = std::move(req.protocol);
+    r.http2_only = req.http2_only || !r.protocol.empty();
     if (!r.protocol.empty() && r.method != "CONNECT") throw BadUrlError(":protocol needs the CONNECT method");
     // A client that asks for the same URL again (a load generator) parses it once.
     if (req.url != self->last_url_text) {
@@ -195,7 +196,7 @@ asio::awaitable<std::shared_ptr<ClientConnection>> Client::Impl::open(Origin& o,
     auto h1 = std::make_shared<H1ClientConnection<tcp::socket>>(std::move(socket), shared);
     // Upgrade: h2c rides on a body-less request (a body would have to be sent twice), and not
     // on an extended CONNECT (HTTP/2 only: the HTTP/1.1 connection refuses it).
-    if (o.cleartext == Origin::Cleartext::http1 || !r.body->empty() || !r.protocol.empty()) co_return h1;
+    if (o.cleartext == Origin::Cleartext::http1 || !r.body->empty() || r.http2_only) co_return h1;
     Connection engine = Connection::client_upgrade(opt.engine);
     std::optional<H1ClientConnection<tcp::socket>::Upgrade> tried;
     try {

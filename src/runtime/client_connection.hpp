@@ -19,7 +19,8 @@ using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 
 struct PreparedRequest {
     std::string method;
-    std::string protocol;  // extended CONNECT's :protocol, or empty
+    std::string protocol;     // extended CONNECT's :protocol, or empty
+    bool http2_only = false;  // (ClientRequest::http2_only, or a protocol)
     Url url;
     std::string authority;  // url.authority(), made once
     std::string origin;     // scheme://authority: the pool's key

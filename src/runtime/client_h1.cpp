@@ -251,7 +251,9 @@ template <class Socket>
 asio::awaitable<ClientResponse> H1ClientConnection<Socket>::exchange(const PreparedRequest& r) {
     if (!available())
         throw NotProcessed{std::make_exception_ptr(ProtocolFailure(ErrorCode::no_error, "connection busy", false))};
-    if (!r.protocol.empty()) throw UnsupportedError("extended CONNECT needs HTTP/2; the connection is HTTP/1.1");
+    if (r.http2_only)
+        throw UnsupportedError(
+            "the request needs HTTP/2 (extended CONNECT, a two-way stream); the connection is HTTP/1.1");
     busy_ = true;
     RequestPayload payload = open_payload(*r.body);
     co_await write_request(r, payload, nullptr);

@@ -149,7 +149,7 @@ asio::awaitable<ClientResponse> H2ClientConnection<Socket>::respond(std::shared_
         });
     }
     co_await stream->wait_head();
-    if (!r.protocol.empty() && stream->status >= 200 && stream->status < 300) stream->set_tunnel();
+    if (r.http2_only && stream->status >= 200 && stream->status < 300) stream->set_tunnel();
     ClientResponse res(std::make_shared<H2Response>(stream, std::move(deadline)));
     res.status = stream->status;
     res.fields = std::move(stream->fields);

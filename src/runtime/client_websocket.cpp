@@ -1,7 +1,8 @@
-// connect_websocket: a WebSocket over one stream of the client's HTTP/2 connection (RFC 8441)
-// when the server allows it, else over an HTTP/1.1 connection of its own (RFC 6455). Either
-// way Beast runs the WebSocket protocol over a StreamSocket; over HTTP/2 the extended CONNECT
-// is sent first and Beast's HTTP/1.1 handshake is answered in its place.
+// The client's StreamSockets: open_stream (a request's body and response as one two-way
+// stream), and connect_websocket: a WebSocket over one stream of the client's HTTP/2
+// connection (RFC 8441) when the server allows it, else over an HTTP/1.1 connection of its own
+// (RFC 6455). Either way Beast runs the WebSocket protocol over a StreamSocket; over HTTP/2 the
+// extended CONNECT is sent first and Beast's HTTP/1.1 handshake is answered in its place.
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
@@ -72,8 +73,9 @@ ClientBody pipe_body(std::shared_ptr<Pipe> pipe) {
 
 class ClientH2Core final : public StreamSocket::Core {
 public:
-    ClientH2Core(asio::any_io_executor ex, ClientResponse response, std::shared_ptr<Pipe> pipe)
-        : Core(std::move(ex)), response_(std::move(response)), pipe_(std::move(pipe)) {
+    // `websocket`: Beast's HTTP/1.1 handshake is answered in the CONNECT's place.
+    ClientH2Core(asio::any_io_executor ex, ClientResponse response, std::shared_ptr<Pipe> pipe, bool websocket)
+        : Core(std::move(ex)), response_(std::move(response)), pipe_(std::move(pipe)), translating_(websocket) {
         for (const auto& [n, v] : response_.fields) {
             if (n == "sec-websocket-protocol" || n == "sec-websocket-extensions") extra_ += n + ": " + v + "\r\n";
         }
@@ -173,7 +175,7 @@ private:
     std::shared_ptr<Pipe> pipe_;
     std::span<const std::uint8_t> piece_;
     bool read_ended_ = false;
-    bool translating_ = true;
+    bool translating_;
     std::string head_, reply_, extra_, scratch_;
 };
 
@@ -252,6 +254,17 @@ asio::awaitable<std::shared_ptr<StreamSocket::Core>> open_http1(const Client& cl
 
 }  // namespace
 
+asio::awaitable<OpenedStream> open_stream(Client& client, ClientRequest request) {
+    auto pipe = std::make_shared<Pipe>(client.executor());
+    request.body = pipe_body(pipe);
+    request.http2_only = true;
+    ClientResponse response = co_await client.request(std::move(request));
+    const int status = response.status;
+    FieldVector fields = response.fields;
+    auto core = std::make_shared<ClientH2Core>(client.executor(), std::move(response), std::move(pipe), false);
+    co_return OpenedStream{status, std::move(fields), StreamSocket(std::move(core))};
+}
+
 asio::awaitable<WebSocket> connect_websocket(Client& client, std::string url, FieldVector fields,
                                              WebSocketOptions options) {
     const std::string target = http_url(std::move(url));
@@ -273,7 +286,7 @@ asio::awaitable<WebSocket> connect_websocket(Client& client, std::string url, Fi
                 throw boost::system::system_error(websocket::error::upgrade_declined,
                                                   "the server answered " + std::to_string(response.status));
             }
-            core = std::make_shared<ClientH2Core>(client.executor(), std::move(response), std::move(pipe));
+            core = std::make_shared<ClientH2Core>(client.executor(), std::move(response), std::move(pipe), true);
         } catch (const UnsupportedError&) {  // HTTP/1.1 below
         }
     }

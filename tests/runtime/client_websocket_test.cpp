@@ -3,11 +3,14 @@
 // one connection, and a refusal.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "h2/runtime/client.hpp"
+#include "h2/runtime/stream_socket.hpp"
 #include "h2/runtime/websocket.hpp"
 #include "running_server.hpp"
 
@@ -157,6 +160,63 @@ TEST(ClientWebSocket, ARefusalIsUpgradeDeclinedOnBothProtocols) {
                     });
         EXPECT_EQ(refused, 1) << (h2 ? "HTTP/2" : "HTTP/1.1");
     }
+}
+
+// A handler that echoes its request body with Asio's algorithms over a StreamSocket.
+asio::awaitable<void> stream_echo(ServerRequest& req, ResponseWriter& res) {
+    co_await res.write_head(200, std::span<const runtime::FieldView>{});
+    runtime::StreamSocket socket(req, res, co_await asio::this_coro::executor);
+    std::array<char, 4096> buf{};
+    for (;;) {
+        const auto [ec, n] = co_await socket.async_read_some(asio::buffer(buf), kTuple);
+        if (ec) break;
+        co_await asio::async_write(socket, asio::buffer(buf.data(), n), asio::use_awaitable);
+    }
+    co_await socket.async_shutdown_send(asio::use_awaitable);
+}
+
+TEST(ClientStreamSocket, ARequestAndItsResponseAreOneTwoWayStream) {
+    RunningServer server(stream_echo);
+    bool done = false;
+    with_client(prior_knowledge(), [&](runtime::Client& client) -> asio::awaitable<void> {
+        runtime::ClientRequest request("POST", "http://127.0.0.1:" + std::to_string(server.port()) + "/echo");
+        auto opened = co_await runtime::open_stream(client, std::move(request));
+        EXPECT_EQ(opened.status, 200);
+        EXPECT_TRUE(opened.socket.http2());
+        // Turn by turn: each piece comes back before the next goes (a body written while the
+        // response is read, which HTTP/1.1 cannot do).
+        std::array<char, 1000> back{};
+        for (int i = 0; i < 20; ++i) {
+            const std::string piece = pattern(1000 + static_cast<std::size_t>(i)).substr(i, 1000);
+            co_await asio::async_write(opened.socket, asio::buffer(piece), asio::use_awaitable);
+            co_await asio::async_read(opened.socket, asio::buffer(back), asio::use_awaitable);
+            EXPECT_EQ(std::string(back.data(), back.size()), piece);
+        }
+        co_await opened.socket.async_shutdown_send(asio::use_awaitable);
+        const auto [ec, n] = co_await opened.socket.async_read_some(asio::buffer(back), kTuple);
+        EXPECT_EQ(ec, asio::error::eof);
+        done = true;
+    });
+    EXPECT_TRUE(done);
+}
+
+TEST(ClientStreamSocket, OverHttp1ItIsUnsupportedAndNothingIsSent) {
+    std::atomic<int> requests{0};
+    RunningServer server([&](ServerRequest& req, ResponseWriter& res) -> asio::awaitable<void> {
+        ++requests;
+        return stream_echo(req, res);
+    });
+    int unsupported = 0;
+    with_client({}, [&](runtime::Client& client) -> asio::awaitable<void> {
+        runtime::ClientRequest request("POST", "http://127.0.0.1:" + std::to_string(server.port()) + "/echo");
+        try {
+            co_await runtime::open_stream(client, std::move(request));
+        } catch (const runtime::UnsupportedError&) {
+            ++unsupported;
+        }
+    });
+    EXPECT_EQ(unsupported, 1);
+    EXPECT_EQ(requests.load(), 0);
 }
 
 }  // namespace

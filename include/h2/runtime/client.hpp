@@ -142,6 +142,9 @@ struct ClientRequest {
     // prior_knowledge); otherwise UnsupportedError, with nothing sent. A 2xx answer opens a
     // tunnel: its body is read without read_timeout (the protocol inside keeps its own).
     std::string protocol;
+    // UnsupportedError on an HTTP/1.1 connection, nothing sent (set for extended CONNECT, and
+    // by open_stream: a body written while the response is read needs HTTP/2).
+    bool http2_only = false;
 };
 
 struct InformationalResponse {

@@ -41,6 +41,9 @@
 
 namespace h2::runtime {
 
+class Client;          // h2/runtime/client.hpp
+struct ClientRequest;  // h2/runtime/client.hpp
+
 class StreamSocket {
 public:
     using executor_type = boost::asio::any_io_executor;
@@ -128,5 +131,17 @@ private:
 
     std::shared_ptr<Core> core_;
 };
+
+// The client's side: a request whose body is what the socket writes (a body given in `request`
+// is replaced) and whose response body is what it reads; returned once the response head has
+// arrived. A 2xx answer's stream is read without read_timeout. HTTP/2 only: on an HTTP/1.1
+// connection (https:// without h2, http:// without prior_knowledge) UnsupportedError, nothing
+// sent. Other failures as Client::request's.
+struct OpenedStream {
+    int status = 0;
+    FieldVector fields;
+    StreamSocket socket;
+};
+boost::asio::awaitable<OpenedStream> open_stream(Client& client, ClientRequest request);
 
 }  // namespace h2::runtime
