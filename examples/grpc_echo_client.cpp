@@ -1,8 +1,8 @@
 // A gRPC client on libh2 calling the echo.Echo methods of examples/grpc_echo_server (or any
 // server with the same methods: tests/interop/grpc_interop.py runs a python3-grpcio one):
 //   grpc_echo_client PORT
-// Calls the four kinds, an error, a deadline; prints one line each and exits 0 when every
-// answer is the expected one.
+// Calls the four kinds (bidirectional also turn by turn), an error, a deadline; prints one line each and exits 0 when
+// every answer is the expected one.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -43,6 +43,20 @@ asio::awaitable<void> run(h2::runtime::Client& client, std::string base) {
     for (int i = 0; i < 1000; ++i) many.push_back("m" + std::to_string(i));
     r = co_await grpc::call(client, base + "/echo.Echo/Bidi", many, milliseconds(20000));
     expect(r.status == grpc::Status::ok && r.replies == many, "bidirectional, 1000 messages", r);
+    // Ping-pong: each message written only after the previous reply came (grpc::ClientCall).
+    auto call = grpc::ClientCall::start(client, base + "/echo.Echo/Bidi", milliseconds(5000));
+    bool in_turn = true;
+    for (int i = 0; i < 5 && in_turn; ++i) {
+        co_await call.write("ping " + std::to_string(i));
+        const auto reply = co_await call.read();
+        in_turn = reply && *reply == "ping " + std::to_string(i);
+    }
+    co_await call.close_writes();
+    const bool ended = !(co_await call.read());
+    grpc::CallResult turns;
+    turns.status = call.status();
+    turns.message = call.message();
+    expect(in_turn && ended && call.status() == grpc::Status::ok, "bidirectional ping-pong, 5 turns", turns);
     r = co_await grpc::call(client, base + "/echo.Echo/Fail", x, milliseconds(5000));
     expect(r.status == grpc::Status::invalid_argument && r.message == "bad request: 100% wrong", "error status", r);
     r = co_await grpc::call(client, base + "/echo.Echo/Slow", x, milliseconds(300));

@@ -6,6 +6,8 @@
 //                                             "http://127.0.0.1:50051/echo.Echo/Bidi", messages,
 //                                             std::chrono::seconds(5));
 //   if (r.status == grpc::Status::ok) for (auto& reply : r.replies) ...
+//
+// grpc::ClientCall (below) writes messages while replies arrive.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -35,6 +37,47 @@ struct CallResult {
 boost::asio::awaitable<CallResult> call(Client& client, std::string url, std::vector<std::string> requests,
                                         std::optional<std::chrono::milliseconds> timeout = std::nullopt,
                                         Limits limits = {});
+
+// A call whose messages are written while its replies arrive (bidirectional and client
+// streaming, as they come): the request head goes out at start(). Calls hop onto the client's
+// executor; one write and one read at a time. Move-only; dropping an unfinished call cancels it.
+//
+//   auto call = grpc::ClientCall::start(client, url, std::chrono::seconds(5));
+//   co_await call.write("ping");
+//   auto reply = co_await call.read();       // nullopt: the call ended, see status()
+//   co_await call.close_writes();            // END_STREAM: the server's stream of messages ends
+//   while (co_await call.read()) {}
+//   if (call.status() == grpc::Status::ok) ...
+class ClientCall {
+public:
+    static ClientCall start(Client& client, std::string url,
+                            std::optional<std::chrono::milliseconds> timeout = std::nullopt, Limits limits = {});
+    // The message, once the server's window has taken it. Throws when the call's stream is gone
+    // (a ClientError when the request failed; read() reports why the stream went).
+    boost::asio::awaitable<void> write(std::string message);
+    // No more messages (END_STREAM).
+    boost::asio::awaitable<void> close_writes();
+    // The next reply; nullopt once the call has ended: status(), message() and trailers() are
+    // set then (RESOURCE_EXHAUSTED for a reply above limits.max_receive_message, after which
+    // the stream is cancelled). Transport failures throw ClientError.
+    boost::asio::awaitable<std::optional<std::string>> read();
+    // Cancels the call (RST_STREAM(CANCEL)).
+    void cancel() noexcept;
+
+    Status status() const noexcept;
+    const std::string& message() const noexcept;
+    const FieldVector& trailers() const noexcept;
+
+    ClientCall(ClientCall&&) noexcept = default;
+    ClientCall& operator=(ClientCall&&) noexcept = default;
+    ~ClientCall();
+
+    struct State;
+
+private:
+    explicit ClientCall(std::shared_ptr<State> s) : state_(std::move(s)) {}
+    std::shared_ptr<State> state_;
+};
 
 // grpc-message's percent-decoding.
 std::string decode_message(std::string_view text);
