@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -218,8 +219,14 @@ def case_h2c_silent_socket_is_pinged_then_reset(s):
 
 # --- HTTP/1.1 -------------------------------------------------------------------------------
 
-def h1_handshake(port, version="13"):
+def h1_handshake(port, version="13", tls=False):
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if tls:  # ALPN http/1.1 only: the WebSocket over HTTP/1.1 on the TLS port
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        context.set_alpn_protocols(["http/1.1"])
+        sock = context.wrap_socket(sock, server_hostname="127.0.0.1")
+        check(sock.selected_alpn_protocol() == "http/1.1", "ALPN chose %r" % sock.selected_alpn_protocol())
     key = "x3JJHMbDL1EzLkh9GBhXDw=="
     sock.sendall(("GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                   "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: %s\r\n\r\n" % (key, version)).encode())
@@ -234,8 +241,9 @@ def h1_handshake(port, version="13"):
     return sock, int(lines[0].split()[1]), fields, key, rest
 
 
-def case_h1_echo(s):
-    sock, status, fields, key, rest = h1_handshake(s.port)
+def case_h1_echo(s, tls=False):
+    port = int(s.tls_url.rsplit(":", 1)[1]) if tls else s.port
+    sock, status, fields, key, rest = h1_handshake(port, tls=tls)
     check(status == 101, "status %d" % status)
     check(fields.get("sec-websocket-accept") == wsframe.accept_of(key), "bad accept: %r" % fields)
     check(fields.get("upgrade", "").lower() == "websocket", "upgrade: %r" % fields)
@@ -258,8 +266,15 @@ def case_h1_echo(s):
     got = message()
     check(got[0] == wsframe.CLOSE and got[1][:2] == struct.pack(">H", 1000), "close: %r" % (got,))
     sock.settimeout(10)
-    check(sock.recv(100) == b"", "the server did not end the connection after the close")
+    try:
+        check(sock.recv(100) == b"", "the server did not end the connection after the close")
+    except ssl.SSLError:  # (a TLS connection may end without close_notify: an end all the same)
+        pass
     sock.close()
+
+
+def case_h1_tls_echo(s):
+    case_h1_echo(s, tls=True)
 
 
 def case_h1_bad_version_is_426(s):
@@ -397,6 +412,7 @@ CASES = {
     "h2c_silent_socket_is_pinged_then_reset": (case_h2c_silent_socket_is_pinged_then_reset, ("--ws-idle-timeout", "2")),
     "h1_echo": (case_h1_echo, ()),
     "h1_bad_version_is_426": (case_h1_bad_version_is_426, ()),
+    "h1_tls_echo": (case_h1_tls_echo, ()),
 }
 
 
@@ -429,7 +445,7 @@ def main():
             s.stop()
     else:
         fn, flags = CASES[a.case]
-        s = Server(a.h2serve, root, *flags, tls=False)
+        s = Server(a.h2serve, root, *flags, tls=a.case.startswith("h1_tls"))
         try:
             fn(s)
         finally:
