@@ -65,11 +65,7 @@ public:
         return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
             [this](auto handler, const MutableBufferSequence& b) {
                 MutableBuffers list{};
-                std::size_t count = 0;
-                for (auto it = boost::asio::buffer_sequence_begin(b);
-                     it != boost::asio::buffer_sequence_end(b) && count < kMaxBuffers; ++it) {
-                    list[count++] = boost::asio::mutable_buffer(*it);
-                }
+                const std::size_t count = collect(b, list);
                 start_read(list, count, Completion(std::move(handler)));
             },
             token, buffers);
@@ -80,11 +76,7 @@ public:
         return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
             [this](auto handler, const ConstBufferSequence& b) {
                 ConstBuffers list{};
-                std::size_t count = 0;
-                for (auto it = boost::asio::buffer_sequence_begin(b);
-                     it != boost::asio::buffer_sequence_end(b) && count < kMaxBuffers; ++it) {
-                    list[count++] = boost::asio::const_buffer(*it);
-                }
+                const std::size_t count = collect(b, list);
                 start_write(list, count, Completion(std::move(handler)));
             },
             token, buffers);
@@ -114,6 +106,21 @@ public:
     explicit StreamSocket(std::shared_ptr<Core> core) noexcept;
 
 private:
+    // The first kMaxBuffers buffers of a sequence; returns how many. (GCC 12 at -O3 unrolls the
+    // loop past the end of a two-buffer sequence and warns about elements it never reaches.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+    template <class Sequence, class Buffer>
+    static std::size_t collect(const Sequence& sequence, std::array<Buffer, kMaxBuffers>& list) {
+        std::size_t count = 0;
+        const auto end = boost::asio::buffer_sequence_end(sequence);
+        for (auto it = boost::asio::buffer_sequence_begin(sequence); it != end && count < kMaxBuffers; ++it) {
+            list[count++] = Buffer(*it);
+        }
+        return count;
+    }
+#pragma GCC diagnostic pop
+
     friend void beast_close_socket(StreamSocket& s) noexcept { s.close(); }
     template <class Handler>
     friend void async_teardown(boost::beast::role_type, StreamSocket& s, Handler&& handler) {
