@@ -304,7 +304,7 @@ void Connection::close_stream(StreamId id, bool reset, ErrorCode code, Initiator
     const bool pending = s->awaiting_open;
     streams_.erase(id);
     if (pending) {
-        pending_streams_.erase(std::find(pending_streams_.begin(), pending_streams_.end(), id));
+        pending_streams_.erase(id);
     }
     if (reset) {
         emit(StreamReset{id, code, who});

@@ -63,8 +63,13 @@ Indexing choose_indexing(const HeaderField& f, const EncoderOptions& options, st
     return Indexing::incremental;
 }
 
+// The index starts as one empty bucket each (lookups find nothing, without a branch); its
+// real size comes with the first insertion: a connection that never indexes a field (an idle
+// one) keeps no 14 KiB of tables.
 Encoder::Encoder(EncoderOptions options)
-    : options_(options), table_(std::min(options.max_table_size, default_table_size)) {
+    : options_(options), table_(std::min(options.max_table_size, default_table_size)), by_full_(1), by_name_(1) {}
+
+void Encoder::allocate_index() {
     const std::size_t entries = options_.max_table_size / entry_overhead + 1;
     const std::size_t ring = next_power_of_two(entries);
     links_.resize(ring);
@@ -105,6 +110,7 @@ std::uint64_t Encoder::find_name(std::string_view name, std::uint32_t h) const {
 
 void Encoder::insert(std::string_view name, std::string_view value) {
     if (!table_.insert(name, value)) return;
+    if (links_.empty()) allocate_index();
     const std::uint64_t seq = table_.newest_sequence();
     const std::uint32_t hn = hash_name(name);
     const std::uint32_t hf = hash_field(value, hn);

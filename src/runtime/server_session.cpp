@@ -83,9 +83,14 @@ asio::awaitable<void> ServerSession<Socket>::run() {
         boost::beast::flat_buffer first;
         auto conn = co_await handshake(first, deadline);
         if (conn) {
+            // The octets read ahead, in a vector of their size: the sniffing buffer (4 KiB)
+            // is not kept for the life of the connection.
+            const auto* ahead = static_cast<const std::uint8_t*>(first.data().data());
+            const std::vector<std::uint8_t> octets(ahead, ahead + first.size());
+            first = boost::beast::flat_buffer();
             driver_.emplace(socket_, std::move(*conn), *this, driver_options(deadline));
             if (shutdown_requested_) driver_->request_shutdown();
-            co_await driver_->run({static_cast<const std::uint8_t*>(first.data().data()), first.size()});
+            co_await driver_->run(octets);
         }
     } catch (const boost::system::system_error& e) {
         if (context_.options.log_level >= LogLevel::debug) std::cerr << "connection: " << e.what() << "\n";

@@ -13,7 +13,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -22,6 +21,7 @@
 
 #include "h2/connection/config.hpp"
 #include "h2/connection/events.hpp"
+#include "h2/connection/id_queue.hpp"
 #include "h2/connection/overhead.hpp"
 #include "h2/frame/header_block.hpp"
 #include "h2/frame/reader.hpp"
@@ -363,7 +363,7 @@ private:
     std::uint32_t local_streams_open_ = 0;
     StreamId last_peer_stream_ = 0;
     StreamId next_local_stream_;
-    std::deque<StreamId> pending_streams_;   // buffered requests, in id order
+    IdQueue pending_streams_;                // buffered requests, in id order
     std::vector<ClosedStream> closed_ring_;  // Config::closed_streams_remembered entries
     std::size_t closed_ring_next_ = 0;
     std::unordered_map<StreamId, std::pair<std::uint8_t, bool>> idle_priorities_map_;
@@ -373,7 +373,7 @@ private:
 
     flow::SendWindow send_window_;
     flow::ReceiveWindow receive_window_;
-    std::array<std::deque<StreamId>, 8> ready_;  // by urgency
+    std::array<IdQueue, 8> ready_;  // by urgency
 
     // Output: frames are appended to out_ (with fill_external_, the payloads the caller
     // supplies); pending_batch() swaps it with frozen_, the batch being written, which stays

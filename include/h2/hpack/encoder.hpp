@@ -66,7 +66,9 @@ private:
 
     EncoderOptions options_;
     DynamicTable table_;
-    std::vector<Link> links_;             // ring indexed by sequence & link_mask_
+    void allocate_index();
+
+    std::vector<Link> links_;             // ring indexed by sequence & link_mask_ (empty until used)
     std::vector<std::uint64_t> by_full_;  // bucket -> sequence + 1 of the newest entry
     std::vector<std::uint64_t> by_name_;
     std::uint64_t link_mask_ = 0;
