@@ -9,9 +9,9 @@
 #   4. ThreadSanitizer (preset "tsan", in build/tsan/): the runtime tests (several worker
 #      threads, handlers on thread pools);
 #   5. the Release configuration a user builds (preset "release", -O3, warnings as errors):
-#      the libraries, the tools, the examples and the unit tests (what a user builds; the
-#      other test programs are built and run in 1 and 3), its unit tests and the install
-#      check run.
+#      the libraries, the tools, the examples, and the unit and engine tests (the other test
+#      programs are built and run in 1 and 3); the tests labelled unit (both programs, and the
+#      install check) run.
 # Installs missing Debian packages first. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
