@@ -89,16 +89,7 @@ public:
             reply_.erase(0, n);
             co_return SocketResult{{}, n};
         }
-        try {
-            while (piece_.empty()) {
-                if (read_ended_) co_return SocketResult{asio::error::eof, 0};
-                piece_ = co_await response_.read();
-                if (piece_.empty()) read_ended_ = true;
-            }
-        } catch (...) {
-            co_return SocketResult{code_of(std::current_exception()), 0};
-        }
-        co_return SocketResult{{}, copy_into(piece_, buffers, count)};
+        co_return co_await read_pieces(buffers, count);
     }
 
     asio::awaitable<SocketResult> write_some(StreamSocket::ConstBuffers buffers, std::size_t count) override {
@@ -121,20 +112,7 @@ public:
     asio::awaitable<SocketResult> shutdown(bool drain) override {
         pipe_->finished = true;
         pipe_->finish.cancel();  // the writer function returns: END_STREAM
-        if (!drain) co_return SocketResult{};
-        asio::steady_timer limit(executor, kDrainLimit);
-        limit.async_wait([this](error_code ec) {
-            if (!ec) response_.cancel();
-        });
-        try {
-            while (!read_ended_) {
-                piece_ = co_await response_.read();
-                read_ended_ = piece_.empty();
-            }
-        } catch (...) {  // reset or gone: as good as ended
-        }
-        piece_ = {};
-        limit.cancel();
+        if (drain) co_await drain_pieces();
         co_return SocketResult{};
     }
 
@@ -171,10 +149,10 @@ private:
         return octets.size();
     }
 
+    asio::awaitable<std::span<const std::uint8_t>> next_piece() override { return response_.read(); }
+
     ClientResponse response_;
     std::shared_ptr<Pipe> pipe_;
-    std::span<const std::uint8_t> piece_;
-    bool read_ended_ = false;
     bool translating_;
     std::string head_, reply_, extra_, scratch_;
 };

@@ -75,6 +75,36 @@ std::span<const std::uint8_t> gather(const StreamSocket::ConstBuffers& buffers, 
     return out;
 }
 
+asio::awaitable<SocketResult> StreamSocket::Core::read_pieces(const MutableBuffers& buffers, std::size_t count) {
+    if (asio::buffer_size(std::span(buffers.data(), count)) == 0) co_return SocketResult{};
+    try {
+        while (piece_.empty()) {
+            if (read_ended_) co_return SocketResult{asio::error::eof, 0};
+            piece_ = co_await next_piece();
+            if (piece_.empty()) read_ended_ = true;
+        }
+    } catch (...) {
+        co_return SocketResult{code_of(std::current_exception()), 0};
+    }
+    co_return SocketResult{{}, copy_into(piece_, buffers, count)};
+}
+
+asio::awaitable<void> StreamSocket::Core::drain_pieces() {
+    asio::steady_timer limit(executor, kDrainLimit);
+    limit.async_wait([this](error_code ec) {
+        if (!ec) give_up();  // (cancelled below before this core can go)
+    });
+    try {
+        while (!read_ended_) {
+            piece_ = co_await next_piece();
+            read_ended_ = piece_.empty();
+        }
+    } catch (...) {  // reset or gone: as good as ended
+    }
+    piece_ = {};
+    limit.cancel();
+}
+
 namespace {
 
 // The server's side: the request body is what is read, the response what is written.
@@ -84,17 +114,7 @@ public:
         : Core(std::move(ex)), request_(&request), response_(&response) {}
 
     asio::awaitable<SocketResult> read_some(StreamSocket::MutableBuffers buffers, std::size_t count) override {
-        if (asio::buffer_size(std::span(buffers.data(), count)) == 0) co_return SocketResult{};
-        try {
-            while (piece_.empty()) {
-                if (read_ended_) co_return SocketResult{asio::error::eof, 0};
-                piece_ = co_await request_->body.read();
-                if (piece_.empty()) read_ended_ = true;
-            }
-        } catch (...) {
-            co_return SocketResult{code_of(std::current_exception()), 0};
-        }
-        co_return SocketResult{{}, copy_into(piece_, buffers, count)};
+        co_return co_await read_pieces(buffers, count);
     }
 
     asio::awaitable<SocketResult> write_some(StreamSocket::ConstBuffers buffers, std::size_t count) override {
@@ -115,21 +135,8 @@ public:
         } catch (...) {
             co_return SocketResult{code_of(std::current_exception()), 0};
         }
-        if (!drain) co_return SocketResult{};
         // The peer's side, to its end; a peer that does not end it within the limit is reset.
-        asio::steady_timer limit(executor, kDrainLimit);
-        limit.async_wait([r = response_](error_code ec) {
-            if (!ec) r->cancel();
-        });
-        try {
-            while (!read_ended_) {
-                piece_ = co_await request_->body.read();
-                read_ended_ = piece_.empty();
-            }
-        } catch (...) {  // reset or gone: as good as ended
-        }
-        piece_ = {};
-        limit.cancel();
+        if (drain) co_await drain_pieces();
         co_return SocketResult{};
     }
 
@@ -143,12 +150,11 @@ public:
     int translated_status() const noexcept override { return translated_status_; }
 
 private:
+    asio::awaitable<std::span<const std::uint8_t>> next_piece() override { return request_->body.read(); }
     asio::awaitable<std::size_t> translate(std::span<const std::uint8_t> octets);
 
     ServerRequest* request_;
     ResponseWriter* response_;
-    std::span<const std::uint8_t> piece_;  // the unread rest of the last body piece
-    bool read_ended_ = false;
     bool translating_ = false;  // the next writes are an HTTP/1.1 response head
     std::string head_;
     int translated_status_ = 0;

@@ -39,6 +39,20 @@ struct StreamSocket::Core {
     boost::asio::any_io_executor executor;
     int busy = 0;  // operations running
     bool closed = false;
+
+protected:
+    // For cores that read pieces (a body): the next one, empty at the end; throws when the
+    // stream is gone.
+    virtual boost::asio::awaitable<std::span<const std::uint8_t>> next_piece() {
+        co_return std::span<const std::uint8_t>{};
+    }
+    // Copies what the pieces hold into the buffers (eof at their end; the error of a gone stream).
+    boost::asio::awaitable<SocketResult> read_pieces(const MutableBuffers& buffers, std::size_t count);
+    // Reads the pieces to their end, giving up after a few seconds; errors count as the end.
+    boost::asio::awaitable<void> drain_pieces();
+
+    std::span<const std::uint8_t> piece_;  // the unread rest of the last piece
+    bool read_ended_ = false;
 };
 
 // Copies from `piece` into the buffers; advances `piece`; returns the octets copied.
