@@ -20,6 +20,7 @@ import attack_cases_2026 as b  # noqa: E402
 import attack_cases_more as more  # noqa: E402
 import fault_cases as fault  # noqa: E402
 import legit_cases as legit  # noqa: E402
+import websocket_cases as ws  # noqa: E402
 from harness import Case, run_case  # noqa: E402
 
 HANDSHAKE = ("--handshake-timeout", "2")
@@ -55,6 +56,9 @@ CASES = {
     "GOAWAY_frames_after_goaway": Case(b.frames_after_goaway, seconds=3),
     "BOMB_pinned_behind_closed_windows": Case(b.pinned_behind_closed_windows, seconds=10,
                                               flags=("--stream-stall-timeout", "2", "--idle-timeout", "3")),
+    # 2,000 open WebSockets measured +26 MiB at the peak (about 13 KiB each: Beast's stream and
+    # its buffers, the handler's coroutine frames, the exchange); the case opens 800.
+    "WS_silent_websockets": Case(ws.silent_websockets, seconds=6, rss_mib=24, flags=("--ws-idle-timeout", "2")),
     "UPG_upgrade_with_body_is_not_switched": Case(b.upgrade_with_body_is_not_switched, seconds=3),
     "LEG_grpc_style_small_messages": Case(legit.grpc_style_small_messages, seconds=8),
     "LEG_keepalive_pings": Case(legit.keepalive_pings, seconds=13),
