@@ -17,6 +17,7 @@
 #include "h2/runtime/client.hpp"
 #include "h2/runtime/websocket.hpp"
 #include "http1_head.hpp"
+#include "open_body.hpp"
 #include "stream_socket_core.hpp"
 
 namespace h2::runtime {
@@ -24,7 +25,6 @@ namespace h2::runtime {
 namespace asio = boost::asio;
 namespace websocket = boost::beast::websocket;
 using boost::system::error_code;
-using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kDrainLimit = std::chrono::seconds(5);
 
@@ -40,42 +40,11 @@ std::string accept_of(std::string_view key) {
     return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
 }
 
-// The extended CONNECT's request body is what the socket writes: the client's body writer
-// is handed over while its function runs, and the function returns (END_STREAM) once the
-// socket's side is shut.
-struct Pipe {
-    explicit Pipe(const asio::any_io_executor& ex)
-        : ready(ex, Clock::time_point::max()), finish(ex, Clock::time_point::max()) {}
-    BodyWriter* writer = nullptr;
-    bool gone = false;                 // the writer function ended
-    bool finished = false;             // our side is shut
-    asio::steady_timer ready, finish;  // one waiter each: the socket's write, the writer function
-};
-
-ClientBody pipe_body(std::shared_ptr<Pipe> pipe) {
-    return ClientBody::writer([pipe](BodyWriter& w) -> asio::awaitable<void> {
-        struct Leave {
-            Pipe& p;
-            ~Leave() {
-                p.writer = nullptr;
-                p.gone = true;
-                p.ready.cancel();
-            }
-        } leave{*pipe};
-        pipe->writer = &w;
-        pipe->ready.cancel();
-        while (!pipe->finished) {
-            pipe->finish.expires_at(Clock::time_point::max());
-            co_await pipe->finish.async_wait(kTuple);
-        }
-    });
-}
-
 class ClientH2Core final : public StreamSocket::Core {
 public:
     // `websocket`: Beast's HTTP/1.1 handshake is answered in the CONNECT's place.
-    ClientH2Core(asio::any_io_executor ex, ClientResponse response, std::shared_ptr<Pipe> pipe, bool websocket)
-        : Core(std::move(ex)), response_(std::move(response)), pipe_(std::move(pipe)), translating_(websocket) {
+    ClientH2Core(asio::any_io_executor ex, ClientResponse response, std::shared_ptr<OpenBody> body, bool websocket)
+        : Core(std::move(ex)), response_(std::move(response)), body_(std::move(body)), translating_(websocket) {
         for (const auto& [n, v] : response_.fields) {
             if (n == "sec-websocket-protocol" || n == "sec-websocket-extensions") extra_ += n + ": " + v + "\r\n";
         }
@@ -97,12 +66,8 @@ public:
             const auto out = gather(buffers, count, scratch_);
             if (out.empty()) co_return SocketResult{};
             if (translating_) co_return SocketResult{{}, translate(out)};
-            while (!pipe_->writer) {
-                if (pipe_->gone || pipe_->finished) co_return SocketResult{asio::error::broken_pipe, 0};
-                pipe_->ready.expires_at(Clock::time_point::max());
-                co_await pipe_->ready.async_wait(kTuple);
-            }
-            co_await pipe_->writer->write(out);
+            const bool written = co_await body_->write(out);  // (named: GCC 12 and co_await in conditions)
+            if (!written) co_return SocketResult{asio::error::broken_pipe, 0};
             co_return SocketResult{{}, out.size()};
         } catch (...) {
             co_return SocketResult{code_of(std::current_exception()), 0};
@@ -110,19 +75,16 @@ public:
     }
 
     asio::awaitable<SocketResult> shutdown(bool drain) override {
-        pipe_->finished = true;
-        pipe_->finish.cancel();  // the writer function returns: END_STREAM
+        body_->close();  // END_STREAM
         if (drain) co_await drain_pieces();
         co_return SocketResult{};
     }
 
     void give_up() noexcept override {
-        pipe_->finished = true;
-        pipe_->finish.cancel();
-        pipe_->ready.cancel();
+        body_->close();
         response_.cancel();
     }
-    bool ended() const noexcept override { return pipe_->finished && read_ended_; }
+    bool ended() const noexcept override { return body_->closed() && read_ended_; }
     bool http2() const noexcept override { return true; }
     ~ClientH2Core() override {
         if (!ended()) give_up();  // a WebSocket dropped unclosed: the stream is reset
@@ -152,7 +114,7 @@ private:
     asio::awaitable<std::span<const std::uint8_t>> next_piece() override { return response_.read(); }
 
     ClientResponse response_;
-    std::shared_ptr<Pipe> pipe_;
+    std::shared_ptr<OpenBody> body_;
     bool translating_;
     std::string head_, reply_, extra_, scratch_;
 };
@@ -233,13 +195,13 @@ asio::awaitable<std::shared_ptr<StreamSocket::Core>> open_http1(const Client& cl
 }  // namespace
 
 asio::awaitable<OpenedStream> open_stream(Client& client, ClientRequest request) {
-    auto pipe = std::make_shared<Pipe>(client.executor());
-    request.body = pipe_body(pipe);
+    auto body = std::make_shared<OpenBody>(client.executor());
+    request.body = OpenBody::body(body);
     request.http2_only = true;
     ClientResponse response = co_await client.request(std::move(request));
     const int status = response.status;
     FieldVector fields = response.fields;
-    auto core = std::make_shared<ClientH2Core>(client.executor(), std::move(response), std::move(pipe), false);
+    auto core = std::make_shared<ClientH2Core>(client.executor(), std::move(response), std::move(body), false);
     co_return OpenedStream{status, std::move(fields), StreamSocket(std::move(core))};
 }
 
@@ -249,22 +211,21 @@ asio::awaitable<WebSocket> connect_websocket(Client& client, std::string url, Fi
     const Url u = Url::parse(target);
     std::shared_ptr<StreamSocket::Core> core;
     if (u.tls() || client.options().prior_knowledge) {
-        auto pipe = std::make_shared<Pipe>(client.executor());
+        auto body = std::make_shared<OpenBody>(client.executor());
         FieldVector connect_fields = fields;
         connect_fields.emplace_back("sec-websocket-version", "13");
         if (!options.subprotocol.empty()) connect_fields.emplace_back("sec-websocket-protocol", options.subprotocol);
-        ClientRequest request("CONNECT", target, std::move(connect_fields), pipe_body(pipe));
+        ClientRequest request("CONNECT", target, std::move(connect_fields), OpenBody::body(body));
         request.protocol = "websocket";
         try {
             ClientResponse response = co_await client.request(std::move(request));
             if (response.status < 200 || response.status > 299) {
-                pipe->finished = true;  // the request body ends; the refusal's body is dropped
-                pipe->finish.cancel();
+                body->close();  // the request body ends; the refusal's body is dropped
                 response.cancel();
                 throw boost::system::system_error(websocket::error::upgrade_declined,
                                                   "the server answered " + std::to_string(response.status));
             }
-            core = std::make_shared<ClientH2Core>(client.executor(), std::move(response), std::move(pipe), true);
+            core = std::make_shared<ClientH2Core>(client.executor(), std::move(response), std::move(body), true);
         } catch (const UnsupportedError&) {  // HTTP/1.1 below
         }
     }

@@ -11,6 +11,7 @@
 #include "grpc_framing.hpp"
 #include "h2/runtime/grpc_client.hpp"
 #include "hop.hpp"
+#include "open_body.hpp"
 
 namespace h2::runtime::grpc {
 
@@ -20,18 +21,11 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct ClientCall::State {
     explicit State(const asio::any_io_executor& ex)
-        : executor(ex),
-          ready(ex, Clock::time_point::max()),
-          more(ex, Clock::time_point::max()),
-          head(ex, Clock::time_point::max()) {}
+        : executor(ex), body(std::make_shared<runtime::OpenBody>(ex)), head(ex, Clock::time_point::max()) {}
 
     asio::any_io_executor executor;
     Limits limits;
-    // The request body: the client's writer while its function runs; it returns once closing.
-    BodyWriter* writer = nullptr;
-    bool writer_gone = false, closing = false;
-    asio::steady_timer ready;  // the writer came or went (waiter: write)
-    asio::steady_timer more;   // closing (waiter: the writer function)
+    std::shared_ptr<runtime::OpenBody> body;  // the messages, framed
     // The response.
     std::optional<ClientResponse> response;
     std::exception_ptr failure;
@@ -43,11 +37,7 @@ struct ClientCall::State {
     std::string message;
     FieldVector trailers;
 
-    void close_writes() {
-        closing = true;
-        more.cancel();
-        ready.cancel();
-    }
+    void close_writes() noexcept { body->close(); }
     void finish(const ClientResponse& r);
 };
 
@@ -58,23 +48,6 @@ std::string_view find(const FieldVector& fields, std::string_view name) {
         if (n == name) return v;
     }
     return {};
-}
-
-asio::awaitable<void> body(std::shared_ptr<ClientCall::State> s, BodyWriter& w) {
-    struct Leave {
-        ClientCall::State& s;
-        ~Leave() {
-            s.writer = nullptr;
-            s.writer_gone = true;
-            s.ready.cancel();
-        }
-    } leave{*s};
-    s->writer = &w;
-    s->ready.cancel();
-    while (!s->closing) {
-        s->more.expires_at(Clock::time_point::max());
-        co_await s->more.async_wait(kTuple);
-    }
 }
 
 asio::awaitable<void> send(std::shared_ptr<ClientCall::State> s, Client* client, ClientRequest request) {
@@ -90,14 +63,13 @@ asio::awaitable<void> send(std::shared_ptr<ClientCall::State> s, Client* client,
 }
 
 asio::awaitable<void> write_here(std::shared_ptr<ClientCall::State> s, std::string message) {
-    while (!s->writer) {
-        if (s->failure) std::rethrow_exception(s->failure);
-        if (s->writer_gone || s->closing) throw CancelledError("the call's messages have ended");
-        s->ready.expires_at(Clock::time_point::max());
-        co_await s->ready.async_wait(kTuple);
-    }
+    if (s->failure) std::rethrow_exception(s->failure);
     const std::string octets = framed(message);
-    co_await s->writer->write(std::string_view(octets));
+    const std::span<const std::uint8_t> view(reinterpret_cast<const std::uint8_t*>(octets.data()), octets.size());
+    const bool written = co_await s->body->write(view);
+    if (written) co_return;
+    if (s->failure) std::rethrow_exception(s->failure);  // the request failed: it closed the body
+    throw CancelledError("the call's messages have ended");
 }
 
 asio::awaitable<void> close_here(std::shared_ptr<ClientCall::State> s) {
@@ -169,8 +141,7 @@ ClientCall ClientCall::start(Client& client, std::string url, std::optional<std:
     s->limits = limits;
     FieldVector fields{{"content-type", "application/grpc"}, {"te", "trailers"}};
     if (timeout) fields.emplace_back("grpc-timeout", std::to_string(timeout->count()) + "m");
-    ClientRequest request("POST", std::move(url), std::move(fields),
-                          ClientBody::writer([s](BodyWriter& w) { return body(s, w); }));
+    ClientRequest request("POST", std::move(url), std::move(fields), runtime::OpenBody::body(s->body));
     asio::co_spawn(s->executor, send(s, &client, std::move(request)), asio::detached);
     return ClientCall(std::move(s));
 }

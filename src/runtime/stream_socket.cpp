@@ -147,7 +147,6 @@ public:
         translating_ = on;
         head_.clear();
     }
-    int translated_status() const noexcept override { return translated_status_; }
 
 private:
     asio::awaitable<std::span<const std::uint8_t>> next_piece() override { return request_->body.read(); }
@@ -157,7 +156,6 @@ private:
     ResponseWriter* response_;
     bool translating_ = false;  // the next writes are an HTTP/1.1 response head
     std::string head_;
-    int translated_status_ = 0;
     std::string scratch_;
 };
 
@@ -173,7 +171,6 @@ asio::awaitable<std::size_t> ExchangeCore::translate(std::span<const std::uint8_
     }
     translating_ = false;
     const Http1Head parsed = parse_http1_head(std::string_view(head_).substr(0, end + 4), http2());
-    translated_status_ = parsed.status;
     std::vector<FieldView> views;
     views.reserve(parsed.fields.size());
     for (const auto& [n, v] : parsed.fields) views.emplace_back(n, v);
@@ -232,7 +229,6 @@ void StreamSocket::close() noexcept {
 bool StreamSocket::is_open() const noexcept { return core_ && !core_->closed; }
 bool StreamSocket::http2() const noexcept { return core_ && core_->http2(); }
 void StreamSocket::translate_http1_head(bool on) noexcept { core_->translate_http1_head(on); }
-int StreamSocket::translated_status() const noexcept { return core_->translated_status(); }
 
 void StreamSocket::start_read(const MutableBuffers& buffers, std::size_t count, Completion handler) {
     launch(core_, core_->read_some(buffers, count), std::move(handler));

@@ -34,7 +34,6 @@ struct StreamSocket::Core {
     virtual bool ended() const noexcept = 0;
     virtual bool http2() const noexcept = 0;
     virtual void translate_http1_head(bool) noexcept {}
-    virtual int translated_status() const noexcept { return 0; }
 
     boost::asio::any_io_executor executor;
     int busy = 0;  // operations running

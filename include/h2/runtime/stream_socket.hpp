@@ -13,8 +13,8 @@
 //   asio::error::eof.
 // - async_write_some waits for the peer's window (the response body); small gathered buffers
 //   are sent as one DATA frame.
-// - shutdown_send() ends our side (END_STREAM); async_teardown (Beast's hook) does it and then
-//   reads what is left of the peer's side.
+// - async_shutdown_send() ends our side (END_STREAM); async_teardown (Beast's hook) does it and
+//   then reads what is left of the peer's side (for at most 5 s).
 // - A cancelled operation (per-operation cancellation, or close()) resets the stream
 //   (RST_STREAM(CANCEL); HTTP/1.1: the connection is shut); later operations fail with
 //   asio::error::connection_reset, as they do once the stream is reset by the peer.
@@ -97,8 +97,6 @@ public:
     // Internal: the handshake bridge of accept_websocket (h2/runtime/websocket.hpp). While set,
     // what is written is an HTTP/1.1 response head (Beast's), answered as the exchange's head.
     void translate_http1_head(bool on) noexcept;
-    // The status of the translated head (0 before it was written).
-    int translated_status() const noexcept;
 
     // Internal: the transport (src/runtime/stream_socket_core.hpp); the client's WebSockets
     // (connect_websocket) make theirs.
