@@ -20,6 +20,7 @@ Driver<Socket>::Driver(Socket& socket, Connection conn, DriverPolicy& policy, co
       // Not zeroed: pages are touched only as reads fill them (an idle connection stays small).
       read_buffer_(new std::uint8_t[kReadBufferSize]) {
     if (options_.trace) trace_.emplace(options_.trace, conn_.role() == Role::client);
+    if constexpr (tls) tls_writer_.emplace(socket_.native_handle());
 }
 
 template <class Socket>
@@ -396,7 +397,16 @@ const std::shared_ptr<BodySource>& Driver<Socket>::source_of(StreamId id) {
 template <class Socket>
 bool Driver<Socket>::start_write(Clock::time_point now) {
     const auto batch = conn_.pending_batch();
-    if (batch.octets.empty()) return false;
+    if (batch.octets.empty()) {
+        if constexpr (tls) {
+            // What a read made OpenSSL send (an alert, a KeyUpdate).
+            if (tls_writer_->pending()) {
+                write_size_ = 0;
+                return continue_write(now);
+            }
+        }
+        return false;
+    }
     plan_.build(batch, [this, now](StreamId id) -> const std::shared_ptr<BodySource>& {
         const auto& s = source_of(id);
         if (s->taken - s->taken_at_progress >= kStallMinOctets || s->taken + kStallMinOctets >= s->length()) {
@@ -413,70 +423,51 @@ bool Driver<Socket>::start_write(Clock::time_point now) {
     write_size_ = batch.octets.size();
     write_progress_ = now;
     if (trace_) trace_batch(batch);
-    if constexpr (!tls) {
-        if (!batch.external.empty()) {
-            try {
-                plan_.read_short_file_payloads(file_buffer_, kSendfileMin);
-            } catch (const boost::system::system_error& e) {
-                fail(e.what());  // a file that shrank: its stream cannot be completed
-                return false;
-            }
+    try {
+        if constexpr (!tls) {
+            if (!batch.external.empty()) plan_.read_short_file_payloads(file_buffer_, kSendfileMin);
+        } else {
+            plan_.encrypt(*tls_writer_, tls_buffer_);
         }
-        return continue_write(now);
-    } else {
-        tls_rest_ = plan_.linearize(tls_buffer_);
-        write_tls();
+    } catch (const boost::system::system_error& e) {
+        fail(e.what());  // a file that shrank (its stream cannot be completed), or OpenSSL failed
         return false;
     }
+    return continue_write(now);
 }
 
 template <class Socket>
 bool Driver<Socket>::continue_write(Clock::time_point now) {
-    if constexpr (!tls) {
-        const std::uint64_t before = plan_.remaining();
-        bool done = false;
-        try {
-            done = plan_.write_now(socket_.native_handle());
-        } catch (const boost::system::system_error& e) {
-            fail(e.what());
-            return false;
+    const int fd = socket_.lowest_layer().native_handle();
+    const auto left = [this] {
+        if constexpr (tls) return std::uint64_t{tls_writer_->pending_octets()};
+        return plan_.remaining();
+    };
+    const std::uint64_t before = left();
+    bool done = false;
+    try {
+        if constexpr (tls) {
+            done = tls_writer_->flush(fd);
+        } else {
+            done = plan_.write_now(fd);
         }
-        if (plan_.remaining() != before) write_progress_ = now;
-        if (done) {
-            finish_write();
-            return true;
-        }
-        write_in_flight_ = true;
-        socket_.async_wait(asio::socket_base::wait_write, [this](const boost::system::error_code& ec) {
-            write_in_flight_ = false;
-            write_done_ = true;
-            write_error_ = ec;
-            wake();
-        });
-        return false;
-    } else {
-        tls_rest_ = tls_rest_.subspan(write_size_tls_);
-        write_progress_ = now;
-        if (tls_rest_.empty()) {
-            finish_write();
-            return true;
-        }
-        write_tls();
+    } catch (const boost::system::system_error& e) {
+        fail(e.what());
         return false;
     }
-}
-
-template <class Socket>
-void Driver<Socket>::write_tls() {
+    if (left() != before) write_progress_ = now;
+    if (done) {
+        finish_write();
+        return true;
+    }
     write_in_flight_ = true;
-    socket_.async_write_some(asio::buffer(tls_rest_.data(), tls_rest_.size()),
-                             [this](const boost::system::error_code& ec, std::size_t n) {
-                                 write_in_flight_ = false;
-                                 write_done_ = true;
-                                 write_error_ = ec;
-                                 write_size_tls_ = n;
-                                 wake();
-                             });
+    socket_.lowest_layer().async_wait(asio::socket_base::wait_write, [this](const boost::system::error_code& ec) {
+        write_in_flight_ = false;
+        write_done_ = true;
+        write_error_ = ec;
+        wake();
+    });
+    return false;
 }
 
 template <class Socket>
@@ -497,6 +488,12 @@ void Driver<Socket>::finish_write() {
     plan_.clear();
     // An idle connection keeps no batch-sized buffers.
     if (sources_.empty() && !file_buffer_.empty()) std::vector<std::uint8_t>().swap(file_buffer_);
+    if constexpr (tls) {
+        if (sources_.empty() && conn_.open_streams() == 0) {
+            tls_writer_->release();
+            if (!tls_buffer_.empty()) std::vector<std::uint8_t>().swap(tls_buffer_);
+        }
+    }
 }
 
 template <class Socket>

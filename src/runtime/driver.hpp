@@ -24,6 +24,7 @@
 #include "frame_trace.hpp"
 #include "h2/connection/connection.hpp"
 #include "stream_handle.hpp"
+#include "tls_writer.hpp"
 #include "write_plan.hpp"
 
 namespace h2::runtime {
@@ -123,7 +124,6 @@ private:
     const std::shared_ptr<BodySource>& source_of(StreamId id);
     bool start_write(Clock::time_point now);
     bool continue_write(Clock::time_point now);
-    void write_tls();
     void finish_write();
     void start_read();
     void close_socket() noexcept;
@@ -151,11 +151,10 @@ private:
     // Cleartext: file payloads of frames below kSendfileMin, read for one sendmsg per batch.
     static constexpr std::uint64_t kSendfileMin = 64 * 1024;
     std::vector<std::uint8_t> file_buffer_;
-    std::span<const std::uint8_t> tls_rest_;  // TLS: what the write in flight still has to write
+    std::optional<TlsWriter> tls_writer_;  // TLS: records of the batch being written
     bool write_in_flight_ = false, write_done_ = false;
     boost::system::error_code write_error_;
-    std::size_t write_size_ = 0;      // engine octets of the batch being written
-    std::size_t write_size_tls_ = 0;  // TLS: what the last write_some took
+    std::size_t write_size_ = 0;  // engine octets of the batch being written
     Clock::time_point write_progress_{};
 
     std::vector<std::shared_ptr<StreamHandle>> handles_;  // a few (at most the stream limit)

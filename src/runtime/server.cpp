@@ -49,13 +49,21 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const un
 }
 
 // TLS 1.2 and up, forward-secret AEAD suites only (so none of RFC 9113 Appendix A's
-// prohibited suites can be negotiated), no renegotiation (§9.2.1).
+// prohibited suites can be negotiated), no renegotiation (§9.2.1). The server's order picks
+// the suite: AES-128-GCM (as browsers and h2o; AES-256-GCM costs about 40 % more per octet),
+// then AES-256-GCM, then ChaCha20-Poly1305, which wins when the client lists it first (a client
+// without AES instructions does).
 std::unique_ptr<asio::ssl::context> make_tls_context(const ServerOptions& o) {
     auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     SSL_CTX* native = ctx->native_handle();
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
-    SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
-    SSL_CTX_set_cipher_list(native, "ECDHE+AESGCM:ECDHE+CHACHA20");
+    SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION |
+                                    SSL_OP_PRIORITIZE_CHACHA);
+    if (SSL_CTX_set_cipher_list(native, "ECDHE+AES128+AESGCM:ECDHE+AES256+AESGCM:ECDHE+CHACHA20") != 1 ||
+        SSL_CTX_set_ciphersuites(native,
+                                 "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256") != 1) {
+        throw std::runtime_error("OpenSSL refused libh2's cipher suites");
+    }
     boost::system::error_code ec;
     ctx->use_certificate_chain_file(o.cert_file, ec);
     if (ec) throw std::runtime_error("cannot load certificate " + o.cert_file + ": " + ec.message());

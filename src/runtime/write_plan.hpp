@@ -5,7 +5,8 @@
 // list; file payloads of large DATA frames by sendfile(2) (the octets before one go with
 // MSG_MORE, so that a DATA header and its payload share a segment), those of ordinary frames
 // read into a buffer first and sent with the rest (read_short_file_payloads). TLS: everything
-// is copied once into one buffer (files by pread(2)) and encrypted in one write.
+// is encrypted in records of 16 KiB (files read by pread(2) a record at a time) into one
+// buffer of records, written with as few send(2) calls as the socket takes (TlsWriter).
 #pragma once
 
 #include <boost/asio.hpp>
@@ -19,6 +20,7 @@
 
 #include "h2/connection/connection.hpp"
 #include "h2/runtime/fields.hpp"
+#include "tls_writer.hpp"
 
 namespace h2::runtime {
 
@@ -65,8 +67,9 @@ public:
     // Cleartext: writes as much as the socket takes now (non-blocking). Returns true when the
     // whole plan is written; throws boost::system::system_error on a socket error.
     bool write_now(int fd);
-    // TLS: the plan as one buffer (`scratch`), to encrypt in one write.
-    std::span<const std::uint8_t> linearize(std::vector<std::uint8_t>& scratch) const;
+    // TLS: the plan encrypted by `writer` in records of 16 KiB (files read by pread(2), 16 KiB
+    // at a time, into `chunk`). Throws boost::system::system_error.
+    void encrypt(TlsWriter& writer, std::vector<std::uint8_t>& chunk) const;
 
 private:
     void add_octets(std::span<const std::uint8_t> octets);

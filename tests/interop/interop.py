@@ -174,6 +174,25 @@ def case_tls_refuses_old_protocols(s, root):
     check(b"Cipher is (NONE)" in r.stdout or r.returncode != 0, "a non-AEAD TLS 1.2 suite was accepted")
 
 
+def negotiated_cipher(s, *args):
+    r = run(["openssl", "s_client", "-connect", s.tls_url[8:], "-alpn", "h2", *args], input=b"")
+    m = re.search(rb"Cipher is (\S+)", r.stdout)
+    return m.group(1).decode() if m else "(none: %s)" % r.stdout[-300:]
+
+
+def case_tls_prefers_aes128_gcm_unless_the_client_prefers_chacha(s, root):
+    # The server's order: AES-128-GCM first (as h2o and browsers), AES-256-GCM, then ChaCha20,
+    # which wins when the client lists it first (a client without AES instructions does).
+    got = negotiated_cipher(s)
+    check(got == "TLS_AES_128_GCM_SHA256", "TLS 1.3 default offer negotiated " + got)
+    got = negotiated_cipher(s, "-ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256")
+    check(got == "TLS_AES_128_GCM_SHA256", "the server's preference did not win: " + got)
+    got = negotiated_cipher(s, "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256")
+    check(got == "TLS_CHACHA20_POLY1305_SHA256", "a client preferring ChaCha20 negotiated " + got)
+    got = negotiated_cipher(s, "-tls1_2")
+    check(got.endswith("AES128-GCM-SHA256"), "TLS 1.2 default offer negotiated " + got)
+
+
 # Under ASan (the asan preset sets LIBH2_SANITIZED) freed memory sits in the allocator's
 # quarantine and RSS says nothing about the server: memory bounds are checked in the optimised
 # build only; every functional check still runs.

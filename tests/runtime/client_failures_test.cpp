@@ -15,6 +15,7 @@
 #include "client_support.hpp"
 #include "running_server.hpp"
 #include "scripted_server.hpp"
+#include "self_signed.hpp"
 #include "socket_client.hpp"
 
 namespace h2::test {
@@ -190,21 +191,7 @@ TEST(ClientDefences, AMaxFrameSizeOutsideTheRfcRangeIsAProtocolError) {
     }
 }
 
-// A self-signed certificate for 127.0.0.1 (openssl(1)), in a directory of its own.
-struct SelfSigned {
-    std::string dir, cert, key;
-    SelfSigned() {
-        char tmpl[] = "/tmp/libh2-tls-XXXXXX";
-        dir = ::mkdtemp(tmpl);
-        cert = dir + "/cert.pem";
-        key = dir + "/key.pem";
-        const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " +
-                                key + " -out " + cert +
-                                " -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null";
-        if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
-    }
-    ~SelfSigned() { std::system(("rm -rf " + dir).c_str()); }
-};
+using h2::test::SelfSigned;
 
 TEST(ClientTls, VerifiesTheCertificateByDefaultAndNegotiatesH2) {
     SelfSigned tls;
