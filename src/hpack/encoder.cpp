@@ -108,8 +108,8 @@ std::uint64_t Encoder::find_name(std::string_view name, std::uint32_t h) const {
     return 0;
 }
 
-void Encoder::insert(std::string_view name, std::string_view value) {
-    if (!table_.insert(name, value)) return;
+bool Encoder::insert(std::string_view name, std::string_view value) {
+    if (!table_.insert(name, value)) return false;
     if (links_.empty()) allocate_index();
     const std::uint64_t seq = table_.newest_sequence();
     const std::uint32_t hn = hash_name(name);
@@ -119,6 +119,7 @@ void Encoder::insert(std::string_view name, std::string_view value) {
     links_[seq & link_mask_] = {hf, hn, full_head, name_head};
     full_head = seq + 1;
     name_head = seq + 1;
+    return true;
 }
 
 std::uint8_t* Encoder::encode_size_updates(std::uint8_t* p) {
@@ -149,15 +150,40 @@ std::uint8_t* encode_string(std::uint8_t* p, std::string_view s) {
 
 }  // namespace
 
+// The index of a field sent indexed from the same memory before, if the entry still holds
+// exactly this field; nullptr otherwise (then the full lookup decides).
+std::uint8_t* Encoder::encode_remembered(const HeaderField& f, std::uint8_t* p) const noexcept {
+    const Remembered& r = remembered_[slot_of(f.value)];
+    if (r.value != f.value.data() || r.value_size != f.value.size()) return nullptr;
+    if (r.static_index != 0) {
+        const StaticEntry& e = static_table[r.static_index];
+        if (!same(e.name, f.name) || !same(e.value, f.value)) return nullptr;
+        return encode_integer(p, 0x80, 7, r.static_index);
+    }
+    // A field marked never-indexed is sent as a literal even when the table has it.
+    if (f.never_index || r.sequence < table_.oldest_sequence() || r.sequence > table_.newest_sequence()) {
+        return nullptr;
+    }
+    const DynamicTable::Entry e = table_.by_sequence(r.sequence);
+    if (!same(e.value, f.value) || !same(e.name, f.name)) return nullptr;
+    return encode_integer(p, 0x80, 7, table_.index_of(r.sequence));
+}
+
 std::uint8_t* Encoder::encode_field(const HeaderField& f, std::uint8_t* p) {
+    if (std::uint8_t* done = encode_remembered(f, p)) return done;
+    Remembered& remember = remembered_[slot_of(f.value)];
     const std::uint32_t hn = hash_name(f.name);
     const StaticMatch st = find_static(f.name, f.value, hn);
-    if (st.full != 0) return encode_integer(p, 0x80, 7, st.full);  // §6.1
+    if (st.full != 0) {
+        remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), st.full, 0};
+        return encode_integer(p, 0x80, 7, st.full);  // §6.1
+    }
 
     Indexing how = choose_indexing(f, options_, table_.max_size());
     if (how != Indexing::never) {
         const std::uint32_t hf = hash_field(f.value, hn);
         if (std::uint64_t s = find_full(f.name, f.value, hf)) {
+            remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), 0, s - 1};
             return encode_integer(p, 0x80, 7, table_.index_of(s - 1));  // §6.1
         }
         // A field that usually changes (an etag, a content-length) but was just sent as it
@@ -188,7 +214,9 @@ std::uint8_t* Encoder::encode_field(const HeaderField& f, std::uint8_t* p) {
     }
     if (name_index == 0) p = encode_string(p, f.name);
     p = encode_string(p, f.value);
-    if (how == Indexing::incremental) insert(f.name, f.value);
+    if (how == Indexing::incremental && insert(f.name, f.value)) {
+        remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), 0, table_.newest_sequence()};
+    }
     return p;
 }
 

@@ -50,9 +50,24 @@ constexpr std::uint32_t hash_string(std::string_view s, std::uint64_t seed = 0) 
     return static_cast<std::uint32_t>(h);
 }
 
-// String equality that rejects most mismatches on length or first octet, before memcmp.
+// String equality inline for the short strings of header fields: eight octets per step and
+// an overlapping read for the tail (no call to memcmp); memcmp above 64 octets.
 inline bool same(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    const char* x = a.data();
+    const char* y = b.data();
+    if (n > 64) return std::memcmp(x, y, n) == 0;
+    if (n >= 8) {
+        std::uint64_t diff = 0;
+        for (std::size_t i = 0; i + 8 <= n; i += 8) diff |= load8(x + i) ^ load8(y + i);
+        return (diff | (load8(x + n - 8) ^ load8(y + n - 8))) == 0;
+    }
+    if (n >= 4) return ((load4(x) ^ load4(y)) | (load4(x + n - 4) ^ load4(y + n - 4))) == 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (x[i] != y[i]) return false;
+    }
+    return true;
 }
 
 }  // namespace h2::hpack

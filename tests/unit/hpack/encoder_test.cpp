@@ -1,6 +1,8 @@
 // The encoder: RFC 7541 C.4 byte for byte, the indexing policy, table size signalling.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "h2/hpack/decoder.hpp"
 #include "h2/hpack/encoder.hpp"
 #include "test_util.hpp"
@@ -191,4 +193,51 @@ TEST(HpackEncoder, AppendsToExistingOutput) {
     const std::vector<HeaderField> f{{":method", "GET"}};
     e.encode(f, out);
     EXPECT_EQ(out, hex("aa 82"));
+}
+
+// The encoder remembers where a field it indexed lives in the caller's memory (a file cache's
+// fields repeat from the same place); these are the cases where that memory says nothing.
+TEST(HpackEncoder, MemoryThatNowHoldsAnotherValueIsEncodedByItsContent) {
+    Encoder e;
+    Decoder d;
+    char value[] = "first-value";
+    decode(d, encode(e, {{"x-trace", value}}));
+    const auto again = encode(e, {{"x-trace", value}});
+    EXPECT_EQ(again, hex("be"));
+    decode(d, again);
+    std::memcpy(value, "other-value", sizeof value);
+    const auto got = decode(d, encode(e, {{"x-trace", value}}));
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].value, "other-value");
+}
+
+TEST(HpackEncoder, AFieldRememberedButEvictedIsSentAsALiteralAgain) {
+    Encoder e;
+    e.set_peer_max_table_size(64);  // room for one entry of this size
+    const std::string a = "aaaaaaaaaa", b = "bbbbbbbbbb";
+    encode(e, {{"x-a", a}});
+    EXPECT_EQ(encode(e, {{"x-a", a}}), hex("be"));
+    encode(e, {{"x-b", b}});  // evicts x-a
+    const auto block = encode(e, {{"x-a", a}});
+    EXPECT_NE(block, hex("be"));
+    EXPECT_EQ(block[0] & 0xc0, 0x40);  // literal with incremental indexing, re-inserted
+}
+
+TEST(HpackEncoder, ARememberedFieldNowMarkedNeverIndexIsSentNeverIndexed) {
+    Encoder e;
+    const std::string v = "session-token-value";
+    encode(e, {{"x-token", v}});
+    EXPECT_EQ(encode(e, {{"x-token", v}}), hex("be"));
+    HeaderField secret{"x-token", v};
+    secret.never_index = true;
+    const auto block = encode(e, {secret});
+    EXPECT_EQ(block[0] & 0xf0, 0x10);  // §6.2.3
+}
+
+TEST(HpackEncoder, AStaticFieldFromTheSameMemoryStaysItsStaticIndex) {
+    Encoder e;
+    const std::string status = "200", other = "404";
+    EXPECT_EQ(encode(e, {{":status", status}}), hex("88"));
+    EXPECT_EQ(encode(e, {{":status", status}}), hex("88"));
+    EXPECT_EQ(encode(e, {{":status", other}}), hex("8d"));
 }
