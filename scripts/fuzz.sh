@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs libh2's libFuzzer targets, each for a chosen time, on seeds from ../shared.
 #   scripts/fuzz.sh [--seconds N] [TARGET...]
-#     TARGET: frame_reader hpack_decoder hpack_roundtrip engine_server engine_client
+#     TARGET: frame_reader hpack_decoder hpack_roundtrip hpack_huffman (the fast Huffman
+#             decoder against the strict one) engine_server engine_client
 #             engine_oracle_server engine_oracle_client (libnghttp2 as the honest peer)
 #             engine_commands (a server and a client engine driven through their APIs, random
 #             interleavings) http1_upgrade (cleartext sniffing, HTTP/1.1 + Upgrade: h2c)
@@ -16,11 +17,11 @@ targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(frame_reader hpack_decoder hpack_roundtrip engine_server engine_client
+[ ${#targets[@]} -gt 0 ] || targets=(frame_reader hpack_decoder hpack_roundtrip hpack_huffman engine_server engine_client
                                      engine_oracle_server engine_oracle_client engine_commands http1_upgrade
                                      static_path)
 shared="${LIBH2_SHARED_DIR:-$(pwd)/../shared}"
@@ -69,7 +70,7 @@ for t in "${targets[@]}"; do
   case "$t" in
     frame_reader) seeds=("$shared/fuzz-seeds/nghttp2/h2spec" "$shared/fuzz-seeds/nghttp2/nghttp" "$shared/fuzz-seeds/h2o-http2") ;;
     hpack_decoder) seeds=("$hpack_seeds") ;;
-    hpack_roundtrip|engine_client|engine_oracle_server|engine_oracle_client|engine_commands|static_path) seeds=() ;;
+    hpack_roundtrip|hpack_huffman|engine_client|engine_oracle_server|engine_oracle_client|engine_commands|static_path) seeds=() ;;
     http1_upgrade) seeds=("$http1_seeds") ;;
     engine_server) seeds=("$shared/fuzz-seeds/nghttp2/h2spec" "$shared/fuzz-seeds/nghttp2/nghttp") ;;
     *) echo "unknown target: $t" >&2; exit 2 ;;

@@ -35,4 +35,16 @@ inline Bytes bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 inline std::string str(std::span<const std::uint8_t> b) { return std::string(b.begin(), b.end()); }
 
+// Octets -> "82 86 84" (for failure messages).
+inline std::string to_hex(std::span<const std::uint8_t> b) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (std::uint8_t o : b) {
+        if (!out.empty()) out += ' ';
+        out += digits[o >> 4];
+        out += digits[o & 15];
+    }
+    return out;
+}
+
 }  // namespace h2::test

@@ -23,4 +23,8 @@ constexpr std::size_t huffman_max_decoded_size(std::size_t n) noexcept { return 
 // padding longer than 7 bits or not made of ones (RFC 7541 §5.2).
 char* huffman_decode(const std::uint8_t* in, std::size_t n, char* out) noexcept;
 
+// The same result as huffman_decode(), one bit at a time: the reference for tests and the
+// differential fuzzer (writes no octet past what it decodes).
+char* huffman_decode_strict(const std::uint8_t* in, std::size_t n, char* out) noexcept;
+
 }  // namespace h2::hpack

@@ -89,6 +89,38 @@ TEST(Huffman, EosInsideTheStringIsRejected) {
     EXPECT_FALSE(decode(hex("ff ff ff fc"), s));  // exactly EOS and padding bits
 }
 
+// The fast decoder (eight octets per refill, one or two codes per lookup) against the strict
+// one, bit by bit: the same verdict and octets for valid strings, strings with EOS, long codes
+// and bad padding in every position the fast loop and the tail can meet them.
+TEST(Huffman, FastAndStrictDecodersAgreeOnValidAndDamagedInput) {
+    std::mt19937 rng(9113);
+    std::uniform_int_distribution<int> octet(0, 255), len(0, 120), printable(32, 126);
+    const auto agree = [](const h2::test::Bytes& in) {
+        std::string fast(huffman_max_decoded_size(in.size()), '\0'), strict(fast.size(), '\0');
+        char* f = huffman_decode(in.data(), in.size(), fast.data());
+        char* g = huffman_decode_strict(in.data(), in.size(), strict.data());
+        ASSERT_EQ(f == nullptr, g == nullptr) << h2::test::to_hex(in);
+        if (f) {
+            ASSERT_EQ(std::string(fast.data(), f), std::string(strict.data(), g)) << h2::test::to_hex(in);
+        }
+    };
+    for (int i = 0; i < 3000; ++i) {
+        std::string s(static_cast<std::size_t>(len(rng)), '\0');
+        const bool text = i % 3 != 0;  // mostly text, some binary (long codes)
+        for (char& c : s) c = static_cast<char>(text ? printable(rng) : octet(rng));
+        h2::test::Bytes b = encode(s);
+        agree(b);
+        if (b.empty()) continue;
+        b[static_cast<std::size_t>(octet(rng)) % b.size()] ^= static_cast<std::uint8_t>(1u << (octet(rng) % 8));
+        agree(b);  // one bit flipped anywhere
+        b.push_back(0xff);
+        agree(b);  // a whole octet of padding
+        h2::test::Bytes random(static_cast<std::size_t>(len(rng)));
+        for (auto& o : random) o = static_cast<std::uint8_t>(octet(rng) | (i % 2 ? 0xc0 : 0));
+        agree(random);  // arbitrary octets, half of them biased to long codes and EOS
+    }
+}
+
 TEST(Huffman, TablesAreWhatTheGeneratorMakesFromTheRfc) {
     // The committed table must be the script's output for RFC 7541 Appendix B.
     const std::string out = std::string(::testing::TempDir()) + "huffman_tables.inc";
