@@ -235,24 +235,26 @@ def idle_connections(port, n, open_stream=False):
     return socks
 
 
-def measure_memory(servers):
+def measure_memory(start):
+    """F: start(kind) gives a fresh server; each figure is measured on a process of its own,
+    since memory freed by one phase stays in the process and the next phase would reuse it
+    (measured after the idle phase, the open-stream phase looked cheaper than idle)."""
     res = {}
-    for name, srv in servers.items():
-        pid = srv.pid(False)
-        idle = rss_kib(pid)
-        socks = idle_connections(srv.port, 1000)
-        loaded = rss_kib(pid)
-        for s in socks:
-            s.close()
-        time.sleep(0.5)
-        base = rss_kib(pid)
-        socks = idle_connections(srv.port, 1000, open_stream=True)
-        with_stream = rss_kib(pid)
-        for s in socks:
-            s.close()
-        time.sleep(0.5)
-        res[name] = {"idle_kib": idle, "per_conn_kib": (loaded - idle) / 1000.0,
-                     "per_stream_conn_kib": (with_stream - base) / 1000.0}
+    for name in SERVERS:
+        out = {}
+        for key_, open_stream in (("per_conn_kib", False), ("per_stream_conn_kib", True)):
+            srv = start(name)
+            try:
+                pid = srv.pid(False)
+                idle = rss_kib(pid)
+                out.setdefault("idle_kib", idle)
+                socks = idle_connections(srv.port, 1000, open_stream=open_stream)
+                out[key_] = (rss_kib(pid) - idle) / 1000.0
+                for s in socks:
+                    s.close()
+            finally:
+                srv.stop()
+        res[name] = out
     return res
 
 
@@ -359,8 +361,8 @@ def main():
         floor, floor_error = floors(work, root)
         if floor_error:
             errors.append(floor_error)
+        memory = measure_memory(lambda kind: Server(kind, a.h2serve, root, cert, key, work))
         servers = {s: Server(s, a.h2serve, root, cert, key, work) for s in SERVERS}
-        memory = measure_memory(servers)
         for rnd in range(a.rounds):
             for w in chosen:
                 for s in SERVERS:

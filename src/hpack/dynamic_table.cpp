@@ -5,11 +5,14 @@
 
 namespace h2::hpack {
 
-// The octet ring holds twice the maximum table size. Entries are written one after the
-// other and the writer wraps to 0 when the next entry does not fit before the end. Since
-// live entries hold at most max_size - s octets when an entry of s octets is written, the
-// space it needs is always free: before the wrap the oldest entry starts beyond max_size,
-// and after it the entries written before the wrap end beyond max_size.
+// The octet ring holds at least twice the table's size with the entry being written (it
+// starts at 256 octets and doubles, up to twice the maximum size: a connection with a few
+// entries keeps a few hundred octets, not 8 KiB). Entries are written one after the other and
+// the writer wraps to 0 when the next entry does not fit before the end. With a capacity of
+// 2B, where live entries hold at most B - s octets when an entry of s octets is written, the
+// space it needs is always free: before the wrap the oldest entry starts beyond B, and after
+// it the entries written before the wrap end beyond B. A growth copies the live entries to
+// the start of the new ring, where the same holds for the larger B.
 
 void DynamicTable::evict_oldest() noexcept {
     const Slot& s = slots_[oldest_seq_ & slot_mask_];
@@ -21,7 +24,6 @@ void DynamicTable::evict_oldest() noexcept {
 void DynamicTable::set_max_size(std::uint32_t max_size) {
     max_size_ = max_size;
     while (size_ > max_size_) evict_oldest();
-    if (bytes_ && bytes_capacity_ < 2 * std::size_t{max_size_}) reserve_bytes(2 * std::size_t{max_size_});
 }
 
 void DynamicTable::reserve_bytes(std::size_t capacity) {
@@ -56,7 +58,10 @@ bool DynamicTable::insert(std::string_view name, std::string_view value) {
         return false;
     }
     while (size_ + entry > max_size_) evict_oldest();
-    if (!bytes_) reserve_bytes(2 * std::size_t{max_size_});
+    const std::size_t needed = 2 * (std::size_t{size_} + entry);  // at most twice max_size_
+    if (bytes_capacity_ < needed) {
+        reserve_bytes(std::min(std::max({needed, 2 * bytes_capacity_, std::size_t{256}}), 2 * std::size_t{max_size_}));
+    }
     if (count() == slots_.size()) grow_slots();
 
     const std::size_t len = name.size() + value.size();

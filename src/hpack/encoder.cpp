@@ -63,20 +63,39 @@ Indexing choose_indexing(const HeaderField& f, const EncoderOptions& options, st
     return Indexing::incremental;
 }
 
-// The index starts as one empty bucket each (lookups find nothing, without a branch); its
-// real size comes with the first insertion: a connection that never indexes a field (an idle
-// one) keeps no 14 KiB of tables.
+// The index starts as one empty bucket each (lookups find nothing, without a branch) and
+// grows with the number of entries in the table: a connection that never indexes a field (an
+// idle one) keeps no tables, and one with a few entries keeps 16 links and 32 buckets (under
+// 1 KiB) instead of the 14 KiB a full 4,096-octet table of small entries would need.
 Encoder::Encoder(EncoderOptions options)
     : options_(options), table_(std::min(options.max_table_size, default_table_size)), by_full_(1), by_name_(1) {}
 
-void Encoder::allocate_index() {
-    const std::size_t entries = options_.max_table_size / entry_overhead + 1;
-    const std::size_t ring = next_power_of_two(entries);
-    links_.resize(ring);
+// Makes room for `live` entries (the ring holds every live entry, at most half full; two
+// buckets per link, so chains stay short) and, when it grew, links every entry of the table
+// again, oldest first. Returns whether it did.
+bool Encoder::reserve_index(std::size_t live) {
+    if (2 * live <= links_.size()) return false;
+    const std::size_t ring = next_power_of_two(2 * live);
+    links_.assign(ring, Link{});
     link_mask_ = ring - 1;
     by_full_.assign(ring * 2, 0);
     by_name_.assign(ring * 2, 0);
     bucket_mask_ = ring * 2 - 1;
+    for (std::uint64_t seq = table_.oldest_sequence(); seq <= table_.newest_sequence(); ++seq) {
+        const DynamicTable::Entry e = table_.by_sequence(seq);
+        link(seq, e.name, e.value);
+    }
+    return true;
+}
+
+void Encoder::link(std::uint64_t seq, std::string_view name, std::string_view value) {
+    const std::uint32_t hn = hash_name(name);
+    const std::uint32_t hf = hash_field(value, hn);
+    std::uint64_t& full_head = by_full_[hf & bucket_mask_];
+    std::uint64_t& name_head = by_name_[hn & bucket_mask_];
+    links_[seq & link_mask_] = {hf, hn, full_head, name_head};
+    full_head = seq + 1;
+    name_head = seq + 1;
 }
 
 void Encoder::set_peer_max_table_size(std::uint32_t n) noexcept {
@@ -110,15 +129,7 @@ std::uint64_t Encoder::find_name(std::string_view name, std::uint32_t h) const {
 
 bool Encoder::insert(std::string_view name, std::string_view value) {
     if (!table_.insert(name, value)) return false;
-    if (links_.empty()) allocate_index();
-    const std::uint64_t seq = table_.newest_sequence();
-    const std::uint32_t hn = hash_name(name);
-    const std::uint32_t hf = hash_field(value, hn);
-    std::uint64_t& full_head = by_full_[hf & bucket_mask_];
-    std::uint64_t& name_head = by_name_[hn & bucket_mask_];
-    links_[seq & link_mask_] = {hf, hn, full_head, name_head};
-    full_head = seq + 1;
-    name_head = seq + 1;
+    if (!reserve_index(table_.count())) link(table_.newest_sequence(), name, value);
     return true;
 }
 

@@ -72,7 +72,7 @@ private:
 
     DecoderLimits limits_;
     DynamicTable table_;
-    Arena arena_;
+    Arena arena_{1024};  // decoded strings of the current block (1 KiB blocks: a few request fields)
     std::optional<std::uint32_t> required_update_;  // smallest setting since the last block
     std::size_t list_size_ = 0;
     bool too_large_ = false;

@@ -73,7 +73,7 @@ private:
     std::uint64_t next_seq_ = 0;
     std::vector<Slot> slots_;  // ring indexed by sequence & slot_mask_
     std::uint64_t slot_mask_ = 0;
-    std::unique_ptr<char[]> bytes_;  // ring of name+value octets, allocated on first insert
+    std::unique_ptr<char[]> bytes_;  // ring of name+value octets, grown as entries need it
     std::size_t bytes_capacity_ = 0;
     std::size_t write_pos_ = 0;
 };

@@ -66,9 +66,10 @@ private:
 
     EncoderOptions options_;
     DynamicTable table_;
-    void allocate_index();
+    bool reserve_index(std::size_t live);
+    void link(std::uint64_t seq, std::string_view name, std::string_view value);
 
-    std::vector<Link> links_;             // ring indexed by sequence & link_mask_ (empty until used)
+    std::vector<Link> links_;             // ring indexed by sequence & link_mask_ (grows with the table)
     std::vector<std::uint64_t> by_full_;  // bucket -> sequence + 1 of the newest entry
     std::vector<std::uint64_t> by_name_;
     std::uint64_t link_mask_ = 0;
