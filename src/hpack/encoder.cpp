@@ -163,8 +163,7 @@ std::uint8_t* encode_string(std::uint8_t* p, std::string_view s) {
 
 // The index of a field sent indexed from the same memory before, if the entry still holds
 // exactly this field; nullptr otherwise (then the full lookup decides).
-std::uint8_t* Encoder::encode_remembered(const HeaderField& f, std::uint8_t* p) const noexcept {
-    const Remembered& r = remembered_[slot_of(f.value)];
+std::uint8_t* Encoder::encode_remembered(const HeaderField& f, const Remembered& r, std::uint8_t* p) const noexcept {
     if (r.value != f.value.data() || r.value_size != f.value.size()) return nullptr;
     if (r.static_index != 0) {
         const StaticEntry& e = static_table[r.static_index];
@@ -180,9 +179,8 @@ std::uint8_t* Encoder::encode_remembered(const HeaderField& f, std::uint8_t* p) 
     return encode_integer(p, 0x80, 7, table_.index_of(r.sequence));
 }
 
-std::uint8_t* Encoder::encode_field(const HeaderField& f, std::uint8_t* p) {
-    if (std::uint8_t* done = encode_remembered(f, p)) return done;
-    Remembered& remember = remembered_[slot_of(f.value)];
+std::uint8_t* Encoder::encode_field(const HeaderField& f, Remembered& remember, std::uint8_t* p) {
+    if (std::uint8_t* done = encode_remembered(f, remember, p)) return done;
     const std::uint32_t hn = hash_name(f.name);
     const StaticMatch st = find_static(f.name, f.value, hn);
     if (st.full != 0) {
@@ -240,7 +238,7 @@ void Encoder::encode(std::span<const HeaderField> fields, std::vector<std::uint8
     out.resize(start + bound);
     std::uint8_t* p = out.data() + start;
     if (update_pending_) p = encode_size_updates(p);
-    for (const HeaderField& f : fields) p = encode_field(f, p);
+    for (std::size_t i = 0; i < fields.size(); ++i) p = encode_field(fields[i], remembered_[i % remembered_.size()], p);
     out.resize(static_cast<std::size_t>(p - out.data()));
 }
 

@@ -1,6 +1,10 @@
 #include "driver.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "fields_internal.hpp"
@@ -18,7 +22,7 @@ Driver<Socket>::Driver(Socket& socket, Connection conn, DriverPolicy& policy, co
       executor_(socket.get_executor()),
       wake_(executor_),
       // Not zeroed: pages are touched only as reads fill them (an idle connection stays small).
-      read_buffer_(new std::uint8_t[kReadBufferSize]) {
+      read_buffer_(!tls && options.read_into_thread_buffer ? nullptr : new std::uint8_t[kReadBufferSize]) {
     if (options_.trace) trace_.emplace(options_.trace, conn_.role() == Role::client);
     if constexpr (tls) tls_writer_.emplace(socket_.native_handle());
 }
@@ -169,7 +173,11 @@ void Driver<Socket>::take_io_results(Clock::time_point now) {
             fail(read_error_ == asio::error::eof ? "the peer closed the connection" : read_error_.message());
             return;
         }
-        receive({read_buffer_.get(), read_size_});
+        if (read_buffer_) {
+            receive({read_buffer_.get(), read_size_});
+        } else {
+            receive_small_read();
+        }
     }
     if (write_done_) {
         write_done_ = false;
@@ -496,8 +504,43 @@ void Driver<Socket>::finish_write() {
     }
 }
 
+namespace {
+
+std::uint8_t* thread_read_buffer(std::size_t size) {
+    thread_local const std::unique_ptr<std::uint8_t[]> shared(new std::uint8_t[size]);
+    return shared.get();
+}
+
+}  // namespace
+
+// read_into_thread_buffer: the small read came back; when it filled the small buffer, what
+// else the socket has is read behind a copy of it in the thread's buffer, so that the engine
+// takes it all at once (and its answers leave in one batch).
+template <class Socket>
+void Driver<Socket>::receive_small_read() {
+    if (read_size_ < small_.size()) return receive({small_.data(), read_size_});
+    std::uint8_t* buffer = thread_read_buffer(kReadBufferSize);
+    std::memcpy(buffer, small_.data(), small_.size());
+    ssize_t n;
+    do {
+        n = ::recv(socket_.lowest_layer().native_handle(), buffer + small_.size(), kReadBufferSize - small_.size(),
+                   MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    const int error = n < 0 ? errno : 0;
+    const std::size_t got = small_.size() + static_cast<std::size_t>(std::max<ssize_t>(n, 0));
+    receive({buffer, got});
+    read_ready_ = got == kReadBufferSize;  // more may wait: start_read takes it
+    if (n == 0) return fail("the peer closed the connection");
+    if (n < 0 && error != EAGAIN && error != EWOULDBLOCK) {
+        fail(boost::system::error_code(error, boost::system::system_category()).message());
+    }
+}
+
 template <class Socket>
 void Driver<Socket>::start_read() {
+    if constexpr (!tls) {
+        if (!read_buffer_) return read_now(thread_read_buffer(kReadBufferSize));
+    }
     read_in_flight_ = true;
     socket_.async_read_some(asio::buffer(read_buffer_.get(), kReadBufferSize),
                             [this](const boost::system::error_code& ec, std::size_t n) {
@@ -507,6 +550,47 @@ void Driver<Socket>::start_read() {
                                 read_size_ = n;
                                 wake();
                             });
+}
+
+// read_into_thread_buffer: a read of up to 512 octets into the connection's small buffer
+// (one recv as ever: asio tries it at once, else waits for readiness; a request or a few
+// frames fit, and an idle connection touches no page of a buffer of its own). When it came
+// back full, the rest is read into the thread's 64 KiB buffer, handed to the engine at once
+// (so the next connection on this thread may reuse it), and the loop runs again at once. A
+// full thread buffer, or the eighth read in a row, lets the other handlers ready on this
+// thread go first: a peer that keeps sending cannot hold the thread.
+template <class Socket>
+void Driver<Socket>::read_now(std::uint8_t* buffer) {
+    if (read_ready_) {
+        read_ready_ = false;
+        const ssize_t n = ::recv(socket_.lowest_layer().native_handle(), buffer, kReadBufferSize, MSG_DONTWAIT);
+        if (n > 0) {
+            receive({buffer, static_cast<std::size_t>(n)});
+            const bool full = static_cast<std::size_t>(n) == kReadBufferSize;
+            if (!full && ++reads_in_a_row_ < 8) return wake();
+            reads_in_a_row_ = 0;
+            read_in_flight_ = true;
+            asio::post(executor_, [this, full] {
+                read_in_flight_ = false;
+                read_ready_ = full;
+                wake();
+            });
+            return;
+        }
+        if (n == 0) return fail("the peer closed the connection");
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            return fail(boost::system::error_code(errno, boost::system::system_category()).message());
+        }
+    }
+    reads_in_a_row_ = 0;
+    read_in_flight_ = true;
+    socket_.async_read_some(asio::buffer(small_), [this](const boost::system::error_code& ec, std::size_t n) {
+        read_in_flight_ = false;
+        read_done_ = true;
+        read_error_ = ec;
+        read_size_ = n;
+        wake();
+    });
 }
 
 template <class Socket>

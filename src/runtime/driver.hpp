@@ -12,6 +12,7 @@
 // engine's output contract), so writes and submissions overlap safely.
 #pragma once
 
+#include <array>
 #include <boost/asio.hpp>
 
 #include <chrono>
@@ -46,6 +47,11 @@ struct DriverOptions {
     std::size_t max_buffered_output = 1u << 20;
     // When set, each frame sent and received is described in a line (h2get -v).
     std::function<void(std::string_view)> trace;
+    // Cleartext, and only when the io_context runs on one thread (the server's workers): the
+    // connection reads into a 512-octet buffer of its own, and what does not fit into one
+    // 64 KiB buffer per thread (the engine copies an unfinished frame, and handlers copy what
+    // they keep), so an idle connection holds no touched pages of a 64 KiB buffer.
+    bool read_into_thread_buffer = false;
 };
 
 // What the role adds to the driver: the server starts handlers, the client completes requests.
@@ -126,6 +132,8 @@ private:
     bool continue_write(Clock::time_point now);
     void finish_write();
     void start_read();
+    void read_now(std::uint8_t* buffer);  // read_into_thread_buffer: what the socket has now
+    void receive_small_read();
     void close_socket() noexcept;
     void fail(std::string why);
     void trace_batch(const Connection::OutputBatch& batch);
@@ -141,7 +149,10 @@ private:
     bool waiting_ = false;
 
     static constexpr std::size_t kReadBufferSize = 64 * 1024;
-    std::unique_ptr<std::uint8_t[]> read_buffer_;
+    std::unique_ptr<std::uint8_t[]> read_buffer_;  // none with read_into_thread_buffer
+    unsigned reads_in_a_row_ = 0;                  // read_into_thread_buffer: since the last yield
+    bool read_ready_ = false;                      // read_into_thread_buffer: the socket may have more
+    std::array<std::uint8_t, 512> small_;          // read_into_thread_buffer: the first octets of a read
     bool read_in_flight_ = false, read_done_ = false;
     boost::system::error_code read_error_;
     std::size_t read_size_ = 0;

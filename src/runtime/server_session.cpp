@@ -51,6 +51,7 @@ DriverOptions ServerSession<Socket>::driver_options(Clock::time_point handshake_
     d.stream_stall_timeout = o.stream_stall_timeout;
     d.keepalive_interval = o.keepalive_interval;
     d.keepalive_timeout = o.keepalive_timeout;
+    d.read_into_thread_buffer = true;  // each worker's io_context runs on its one thread
     return d;
 }
 

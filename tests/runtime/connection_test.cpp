@@ -132,6 +132,81 @@ TEST(Handshake, AnUpgradeRequestWithABodyIsNotSwitchedAndItsBodyStaysABody) {
     EXPECT_NE(got.find("body:" + smuggled), std::string::npos) << got;
 }
 
+asio::awaitable<void> echo_filler(ServerRequest& req, ResponseWriter& res) {
+    co_await res.respond(200, {}, std::string(req.field("x-filler")));
+}
+
+// A client engine over a raw socket whose octets go out in pieces of our choosing.
+struct PieceClient {
+    Connection conn = Connection::client(Config{});
+    int fd;
+    std::vector<std::uint8_t> out;
+    std::size_t sent = 0;
+    std::string body;
+    bool ended = false;
+    std::vector<Event> events;
+
+    PieceClient(std::uint16_t port, const std::string& filler) : fd(connect_loopback(port)) {
+        const std::vector<hpack::HeaderField> fields = {
+            {":method", "GET"}, {":scheme", "http"}, {":authority", "127.0.0.1"}, {":path", "/"}, {"x-filler", filler}};
+        conn.submit_request(fields, true);
+        const auto o = conn.pending_output();
+        out.assign(o.begin(), o.end());
+        conn.consume_output(o.size());
+    }
+    ~PieceClient() { ::close(fd); }
+    void send_piece(std::size_t n) {
+        n = std::min(n, out.size() - sent);
+        ASSERT_EQ(::send(fd, out.data() + sent, n, MSG_NOSIGNAL), static_cast<ssize_t>(n));
+        sent += n;
+    }
+    void pump() {
+        std::uint8_t buf[8192];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n <= 0) return;
+        events.clear();
+        conn.receive({buf, static_cast<std::size_t>(n)}, events);
+        conn.poll_events(events);
+        for (const Event& e : events) {
+            if (const auto* d = std::get_if<DataReceived>(&e)) {
+                body.append(reinterpret_cast<const char*>(d->data.data()), d->data.size());
+                ended = ended || d->end_stream;
+            }
+        }
+        const auto o = conn.pending_output();  // SETTINGS ACK, WINDOW_UPDATE
+        if (!o.empty() && ::send(fd, o.data(), o.size(), MSG_NOSIGNAL) > 0) conn.consume_output(o.size());
+    }
+};
+
+// The server's workers read into one buffer per thread beyond each connection's first 512
+// octets: two connections on one worker, each sending a request of 3 KiB in pieces of 700
+// octets, in turns, get their own header back (the unfinished frame of one is kept by its
+// engine while the other reads into the same buffer).
+TEST(ThreadReadBuffer, TwoConnectionsSendingFramesInPiecesInTurnsEachGetTheirOwnRequest) {
+    RunningServer server(echo_filler);
+    std::string a, b;
+    for (int i = 0; i < 300; ++i) {
+        a += "abcdefghij";
+        b += "0123456789";
+    }
+    PieceClient ca(server.port(), a), cb(server.port(), b);
+    ASSERT_GT(ca.out.size(), 2000u);
+    while (ca.sent < ca.out.size() || cb.sent < cb.out.size()) {
+        ca.send_piece(700);
+        std::this_thread::sleep_for(5ms);
+        cb.send_piece(700);
+        std::this_thread::sleep_for(5ms);
+    }
+    const auto until = Clock::now() + 5s;
+    while ((!ca.ended || !cb.ended) && Clock::now() < until) {
+        ca.pump();
+        cb.pump();
+        std::this_thread::sleep_for(1ms);
+    }
+    EXPECT_EQ(ca.body, a);
+    EXPECT_EQ(cb.body, b);
+}
+
 TEST(Keepalive, APeerThatNeverAnswersAPingIsClosed) {
     auto options = loopback();
     options.keepalive_interval = 1s;

@@ -50,7 +50,17 @@ public:
     const DynamicTable& table() const noexcept { return table_; }
 
 private:
-    std::uint8_t* encode_field(const HeaderField& f, std::uint8_t* p);
+    // Where fields lately sent indexed lived in the caller's memory, and their index, by the
+    // field's place in its block: a server's responses often repeat the same fields in the
+    // same order from the same place (a file cache's entry), and then cost a comparison instead
+    // of hashing and looking up. Always checked against the table before use.
+    struct Remembered {
+        const char* value = nullptr;
+        std::uint32_t value_size = 0;
+        std::uint32_t static_index = 0;  // else the dynamic entry `sequence`
+        std::uint64_t sequence = 0;
+    };
+    std::uint8_t* encode_field(const HeaderField& f, Remembered& remember, std::uint8_t* p);
     std::uint8_t* encode_size_updates(std::uint8_t* p);
     bool insert(std::string_view name, std::string_view value);  // false: larger than the table
     // Sequence number + 1 of the newest live entry matching (name, value) / name; 0 if none.
@@ -76,20 +86,8 @@ private:
     std::uint64_t bucket_mask_ = 0;
     // Hashes of fields lately sent without indexing (a repeat gets indexed).
     std::array<std::uint32_t, 64> recent_literals_{};
-    // Where fields lately sent indexed lived in the caller's memory, and their index: a
-    // server's fields often repeat from the same place (a file cache's entry), and then cost
-    // a comparison instead of hashing and looking up. Always checked against the table.
-    struct Remembered {
-        const char* value = nullptr;
-        std::uint32_t value_size = 0;
-        std::uint32_t static_index = 0;  // else the dynamic entry `sequence`
-        std::uint64_t sequence = 0;
-    };
     std::array<Remembered, 8> remembered_{};
-    static std::size_t slot_of(std::string_view value) noexcept {
-        return (reinterpret_cast<std::uintptr_t>(value.data()) >> 3 ^ value.size()) & 7;
-    }
-    std::uint8_t* encode_remembered(const HeaderField& f, std::uint8_t* p) const noexcept;
+    std::uint8_t* encode_remembered(const HeaderField& f, const Remembered& r, std::uint8_t* p) const noexcept;
     std::uint32_t pending_min_ = 0;
     std::uint32_t pending_final_ = 0;
     bool update_pending_ = false;
