@@ -104,7 +104,11 @@ char* decode_tail(const std::uint8_t* in, const std::uint8_t* end, std::uint64_t
         while (have >= 30) {
             const HuffmanFastEntry& e = kHuffmanFast[acc >> (64 - kHuffmanFastBits)];
             unsigned bits = e.bits, symbol = e.symbol;
-            if (bits == 0) symbol = decode_long(static_cast<std::uint32_t>(acc >> 34), bits);
+            if (bits == 0) {
+                // A longer code: none fits in what is left at the end (the padding, usually).
+                if (left <= kHuffmanFastBits) bits = kHuffmanFastBits + 1;
+                else symbol = decode_long(static_cast<std::uint32_t>(acc >> 34), bits);
+            }
             if (bits > left) {
                 // RFC 7541 §5.2: only padding is left.
                 return left < 8 && (left == 0 || acc >> (64 - left) == (std::uint64_t{1} << left) - 1) ? out : nullptr;
