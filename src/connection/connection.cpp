@@ -58,7 +58,6 @@ Connection::Connection(Role role, const Config& config)
       receive_window_(frame::default_initial_window_size),
       overhead_(config.limits.overhead) {
     assembler_.set_limits({config_.limits.max_header_block_size, config_.limits.max_continuations});
-    closed_ring_.resize(config_.closed_streams_remembered);
     if (role_ == Role::server) local_.enable_push = false;  // meaningless from a server
     peer_.max_concurrent_streams = config.assumed_peer_max_concurrent_streams;
     write_preface();
@@ -315,7 +314,12 @@ void Connection::close_stream(StreamId id, bool reset, ErrorCode code, Initiator
     if (!pending_streams_.empty()) open_pending_streams();
 }
 
+// The ring fills as streams close (an idle connection keeps none of it), then wraps.
 void Connection::remember_closed(StreamId id, bool reset_by_us) {
+    if (closed_ring_.size() < config_.closed_streams_remembered) {
+        closed_ring_.push_back({id, reset_by_us});
+        return;
+    }
     if (closed_ring_.empty()) return;
     closed_ring_[closed_ring_next_] = {id, reset_by_us};
     closed_ring_next_ = (closed_ring_next_ + 1) % closed_ring_.size();

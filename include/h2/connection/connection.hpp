@@ -364,7 +364,7 @@ private:
     StreamId last_peer_stream_ = 0;
     StreamId next_local_stream_;
     IdQueue pending_streams_;                // buffered requests, in id order
-    std::vector<ClosedStream> closed_ring_;  // Config::closed_streams_remembered entries
+    std::vector<ClosedStream> closed_ring_;  // up to Config::closed_streams_remembered entries
     std::size_t closed_ring_next_ = 0;
     std::unordered_map<StreamId, std::pair<std::uint8_t, bool>> idle_priorities_map_;
     std::uint32_t local_resets_ = 0;
