@@ -184,7 +184,7 @@ std::uint8_t* Encoder::encode_field(const HeaderField& f, Remembered& remember, 
     const std::uint32_t hn = hash_name(f.name);
     const StaticMatch st = find_static(f.name, f.value, hn);
     if (st.full != 0) {
-        remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), st.full, 0};
+        remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), st.full, 0, 0};
         return encode_integer(p, 0x80, 7, st.full);  // §6.1
     }
 
@@ -192,17 +192,21 @@ std::uint8_t* Encoder::encode_field(const HeaderField& f, Remembered& remember, 
     if (how != Indexing::never) {
         const std::uint32_t hf = hash_field(f.value, hn);
         if (std::uint64_t s = find_full(f.name, f.value, hf)) {
-            remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), 0, s - 1};
+            remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), 0, s - 1, 0};
             return encode_integer(p, 0x80, 7, table_.index_of(s - 1));  // §6.1
         }
         // A field that usually changes (an etag, a content-length) but was just sent as it
         // is: it repeats here (a server sending the same file again), so index it this time.
+        // Remembered by its hash and by its place in the block: two such fields whose hashes
+        // share a slot would otherwise push each other out and never be indexed.
         std::uint32_t& seen = recent_literals_[hf % recent_literals_.size()];
         if (how == Indexing::without) {
-            if (seen == hf && field_size(f.name, f.value) <= std::size_t{table_.max_size()} * 3 / 4) {
+            if ((seen == hf || remember.literal_hash == hf) &&
+                field_size(f.name, f.value) <= std::size_t{table_.max_size()} * 3 / 4) {
                 how = Indexing::incremental;
             } else {
                 seen = hf;
+                remember.literal_hash = hf;
             }
         }
     }
@@ -224,7 +228,7 @@ std::uint8_t* Encoder::encode_field(const HeaderField& f, Remembered& remember, 
     if (name_index == 0) p = encode_string(p, f.name);
     p = encode_string(p, f.value);
     if (how == Indexing::incremental && insert(f.name, f.value)) {
-        remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), 0, table_.newest_sequence()};
+        remember = {f.value.data(), static_cast<std::uint32_t>(f.value.size()), 0, table_.newest_sequence(), 0};
     }
     return p;
 }

@@ -59,6 +59,7 @@ private:
         std::uint32_t value_size = 0;
         std::uint32_t static_index = 0;  // else the dynamic entry `sequence`
         std::uint64_t sequence = 0;
+        std::uint32_t literal_hash = 0;  // of the field last sent here without indexing
     };
     std::uint8_t* encode_field(const HeaderField& f, Remembered& remember, std::uint8_t* p);
     std::uint8_t* encode_size_updates(std::uint8_t* p);

@@ -241,3 +241,19 @@ TEST(HpackEncoder, AStaticFieldFromTheSameMemoryStaysItsStaticIndex) {
     EXPECT_EQ(encode(e, {{":status", status}}), hex("88"));
     EXPECT_EQ(encode(e, {{":status", other}}), hex("8d"));
 }
+
+// Fields that usually change (an etag, a last-modified date) are sent without indexing, and
+// indexed when they repeat: whatever their values (two of them once shared a slot of the
+// encoder's memory of recent literals by their hash, and then neither was ever indexed).
+TEST(HpackEncoder, TwoFieldsThatUsuallyChangeAreIndexedWhenTheyRepeatWhateverTheirValues) {
+    for (int i = 0; i < 200; ++i) {
+        Encoder e;
+        const std::string etag = "\"ad01d1-d-" + std::to_string(1000003 * i) + "\"";
+        const std::string date =
+            "Thu, 26 Nov 2026 22:" + std::to_string(10 + i % 50) + ":" + std::to_string(i) + " GMT";
+        const std::vector<HeaderField> block = {{"etag", etag}, {"last-modified", date}};
+        encode(e, block);
+        encode(e, block);
+        EXPECT_EQ(encode(e, block).size(), 2u) << "values " << etag << " and " << date;
+    }
+}
