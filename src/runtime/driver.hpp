@@ -132,7 +132,8 @@ private:
     bool continue_write(Clock::time_point now);
     void finish_write();
     void start_read();
-    void read_now(std::uint8_t* buffer);  // read_into_thread_buffer: what the socket has now
+    void read_now();  // read_into_thread_buffer: what the socket has now
+    void read_into(boost::asio::mutable_buffer to);
     void receive_small_read();
     void close_socket() noexcept;
     void fail(std::string why);
